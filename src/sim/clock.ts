@@ -1,0 +1,53 @@
+/** Simulator time. Every timestamp the simulator produces comes from here, so tests can move time. */
+export interface SimClock {
+  /** Current simulated time in epoch milliseconds. */
+  now(): number;
+  /** Moves simulated time forward; listeners (tenant activity, upload processing, webhooks) run in order. */
+  advance(ms: number): Promise<void>;
+  /** Registers a callback run on every advance and on real-time ticks; returns an unsubscribe function. */
+  onAdvance(listener: (now: number, previous: number) => void | Promise<void>): () => void;
+}
+
+export interface SimClockOptions {
+  /** Simulated start time (epoch ms). Default: 2026-01-01T00:00:00Z, so a seed always gives the same data. */
+  start?: number;
+  /** When true, simulated time also follows the wall clock (scaled by `speed`). Tests leave it off. */
+  realtime?: boolean;
+  /** Simulated milliseconds per real millisecond when realtime is on. */
+  speed?: number;
+  /** Wall clock used for realtime mode (injectable). */
+  wallNow?: () => number;
+}
+
+export const DEFAULT_SIM_START = Date.parse("2026-01-01T00:00:00.000Z");
+
+/** Creates a simulator clock. In realtime mode `now()` follows the wall clock; `advance` always jumps. */
+export function createSimClock(options: SimClockOptions = {}): SimClock {
+  const wallNow = options.wallNow ?? Date.now;
+  const speed = options.speed ?? 1;
+  const wallStart = wallNow();
+  let offset = options.start ?? DEFAULT_SIM_START;
+  const listeners = new Set<(now: number, previous: number) => void | Promise<void>>();
+  const now = (): number => (options.realtime ? offset + (wallNow() - wallStart) * speed : offset);
+  return {
+    now,
+    async advance(ms: number) {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`clock.advance needs a non-negative number of milliseconds, got ${ms}`);
+      const previous = now();
+      offset += ms;
+      const current = now();
+      for (const listener of [...listeners]) await listener(current, previous);
+    },
+    onAdvance(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+/** Wiz timestamps are RFC3339 with microseconds, e.g. 2023-08-23T07:56:09.903743Z. */
+export function toWizTimestamp(ms: number): string {
+  const iso = new Date(Math.floor(ms)).toISOString(); // 2023-08-23T07:56:09.903Z
+  const micros = Math.floor((ms - Math.floor(ms)) * 1000);
+  return `${iso.slice(0, 23)}${String(micros).padStart(3, "0")}Z`;
+}
