@@ -2,7 +2,7 @@
 export interface SimClock {
   /** Current simulated time in epoch milliseconds. */
   now(): number;
-  /** Moves simulated time forward; listeners (tenant activity, upload processing, webhooks) run in order. */
+  /** Moves simulated time forward (0 just notifies, for realtime mode); listeners see (now, time of the previous notification). */
   advance(ms: number): Promise<void>;
   /** Registers a callback run on every advance and on real-time ticks; returns an unsubscribe function. */
   onAdvance(listener: (now: number, previous: number) => void | Promise<void>): () => void;
@@ -29,13 +29,16 @@ export function createSimClock(options: SimClockOptions = {}): SimClock {
   let offset = options.start ?? DEFAULT_SIM_START;
   const listeners = new Set<(now: number, previous: number) => void | Promise<void>>();
   const now = (): number => (options.realtime ? offset + (wallNow() - wallStart) * speed : offset);
+  // Listeners see every stretch of time exactly once, also the stretches realtime mode adds on its own.
+  let lastNotified = now();
   return {
     now,
     async advance(ms: number) {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`clock.advance needs a non-negative number of milliseconds, got ${ms}`);
-      const previous = now();
       offset += ms;
       const current = now();
+      const previous = lastNotified;
+      lastNotified = current;
       for (const listener of [...listeners]) await listener(current, previous);
     },
     onAdvance(listener) {

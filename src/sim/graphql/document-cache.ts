@@ -1,0 +1,37 @@
+import { parse, validate, type DocumentNode, type GraphQLSchema, type GraphQLError, GraphQLError as GQLError } from "graphql";
+
+export type PreparedDocument = { ok: true; document: DocumentNode } | { ok: false; errors: readonly GraphQLError[]; code: "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED" };
+
+/** Parses and validates each distinct query text once: a sync sends the same document for every page. */
+export class DocumentCache {
+  private readonly entries = new Map<string, PreparedDocument>();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly capacity = 500,
+  ) {}
+
+  prepare(query: string): PreparedDocument {
+    const cached = this.entries.get(query);
+    if (cached) {
+      // Refresh recency: Map keeps insertion order, so re-inserting makes it the newest.
+      this.entries.delete(query);
+      this.entries.set(query, cached);
+      return cached;
+    }
+    let prepared: PreparedDocument;
+    try {
+      const document = parse(query);
+      const errors = validate(this.schema, document);
+      prepared = errors.length > 0 ? { ok: false, errors, code: "GRAPHQL_VALIDATION_FAILED" } : { ok: true, document };
+    } catch (error) {
+      prepared = { ok: false, errors: [error instanceof GQLError ? error : new GQLError(String(error))], code: "GRAPHQL_PARSE_FAILED" };
+    }
+    this.entries.set(query, prepared);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    return prepared;
+  }
+}
