@@ -50,7 +50,24 @@ export function createSimClock(options: SimClockOptions = {}): SimClock {
 
 /** Wiz timestamps are RFC3339 with microseconds, e.g. 2023-08-23T07:56:09.903743Z. */
 export function toWizTimestamp(ms: number): string {
-  const iso = new Date(Math.floor(ms)).toISOString(); // 2023-08-23T07:56:09.903Z
-  const micros = Math.floor((ms - Math.floor(ms)) * 1000);
-  return `${iso.slice(0, 23)}${String(micros).padStart(3, "0")}Z`;
+  const micros = Math.round(ms * 1000);
+  const wholeMs = Math.floor(micros / 1000);
+  const iso = new Date(wholeMs).toISOString(); // 2023-08-23T07:56:09.903Z
+  return `${iso.slice(0, 23)}${String(micros - wholeMs * 1000).padStart(3, "0")}Z`;
+}
+
+/**
+ * Rounds epoch ms to whole microseconds, the precision Wiz timestamps carry. Store times this way so a
+ * timestamp printed by toWizTimestamp and parsed back by parseWizTimestamp compares equal to the stored value.
+ */
+export function quantizeToMicros(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/** Parses an RFC3339 timestamp to epoch ms keeping microseconds; NaN when it is not a date-time. */
+export function parseWizTimestamp(value: string): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) return NaN;
+  const fraction = /\.\d{3}(\d{1,3})/.exec(value)?.[1];
+  return fraction ? (ms * 1000 + Number(fraction.padEnd(3, "0"))) / 1000 : ms;
 }

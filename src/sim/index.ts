@@ -6,8 +6,10 @@ import { FaultPlan, type FaultRule } from "./faults/fault-plan.js";
 import { ListCache } from "./graphql/connection.js";
 import { DocumentCache } from "./graphql/document-cache.js";
 import { scopedRootValue } from "./graphql/execute-request.js";
+import { attachFieldResolvers } from "./graphql/resolvers/field-resolvers.js";
 import { createRootResolvers } from "./graphql/resolvers/root-resolvers.js";
-import { buildWizSchema, PAGE_SIZE_CAPS, ROOT_FIELD_SCOPES } from "./graphql/schema.js";
+import { RelationIndex } from "./graphql/relation-index.js";
+import { buildWizSchema, hasRequiredScope, PAGE_SIZE_CAPS, ROOT_FIELD_SCOPES } from "./graphql/schema.js";
 import type { SimContext } from "./graphql/sim-context.js";
 import { createAdminRoutes } from "./http/admin-routes.js";
 import { TenantRateLimiter, type RateLimitOptions } from "./http/rate-limiter.js";
@@ -120,10 +122,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const uploads = createUploadService({ tenant, clock, publicBaseUrl: () => baseUrl, random, options: options.upload });
   const webhooks = createWebhookEmitter({ targets: options.webhooks ?? [], clock, logger });
   const lists = new ListCache();
-  const schema = buildWizSchema();
+  const relations = new RelationIndex(tenant);
+  const schema = attachFieldResolvers(buildWizSchema());
   const documents = new DocumentCache(schema);
   const pageCaps = { ...PAGE_SIZE_CAPS, ...options.pageCaps };
-  const rootValue = scopedRootValue(createRootResolvers(), ROOT_FIELD_SCOPES);
+  const rootValue = scopedRootValue(createRootResolvers(), ROOT_FIELD_SCOPES, hasRequiredScope);
 
   const notifyIssue = (index: number, kind: "issue.created" | "issue.updated" | "issue.resolved"): void => {
     webhooks.issueEvent(kind, tenant.issues.get(index));
@@ -148,6 +151,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clock,
     uploads,
     lists,
+    relations,
     scopes: new Set(account.scopes),
     account: { id: account.id, name: account.name },
     pageCaps,

@@ -71,12 +71,13 @@ export interface RootResolverContext {
 export function scopedRootValue<C extends RootResolverContext>(
   resolvers: Record<string, GraphQLFieldResolver<unknown, C>>,
   requiredScopes: Readonly<Record<string, readonly string[]>>,
+  hasScope: (rootField: string, granted: readonly string[]) => boolean,
 ): Record<string, (args: Record<string, unknown>, context: C, info: Parameters<GraphQLFieldResolver<unknown, C>>[3]) => unknown> {
   const root: Record<string, (args: Record<string, unknown>, context: C, info: Parameters<GraphQLFieldResolver<unknown, C>>[3]) => unknown> = {};
   for (const [field, resolve] of Object.entries(resolvers)) {
     const needed = requiredScopes[field] ?? [];
     root[field] = (args, context, info) => {
-      if (needed.length > 0 && !needed.some((scope) => context.scopes.has(scope))) {
+      if (!hasScope(field, [...context.scopes])) {
         throw wizError(
           "UNAUTHORIZED",
           `Unauthorized: the service account lacks the permission needed for ${field} (${needed.join(" or ")}). Grant it in Wiz under Settings > Service Accounts, then request a new token.`,

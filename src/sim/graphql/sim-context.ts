@@ -2,6 +2,7 @@ import type { SimClock } from "../clock.js";
 import type { Tenant } from "../tenant/types.js";
 import type { UploadService } from "../upload/upload-service.js";
 import type { ListCache } from "./connection.js";
+import type { RelationIndex } from "./relation-index.js";
 
 /** What every resolver of one request sees. Built per request by the HTTP layer. */
 export interface SimContext {
@@ -9,6 +10,7 @@ export interface SimContext {
   clock: SimClock;
   uploads: UploadService;
   lists: ListCache;
+  relations: RelationIndex;
   scopes: ReadonlySet<string>;
   account: { id: string; name: string };
   pageCaps: Readonly<Record<string, number>>;

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHash } from "node:crypto";
 import { toWizTimestamp, type SimClock } from "../clock.js";
 import { ISSUE_STATUSES, type Tenant, type WizRecord } from "../tenant/types.js";
 import { DataSourceStore, type Actor, type DataSourceSummary, type IncomingContent } from "./data-source-store.js";
@@ -10,7 +10,7 @@ import {
   type EnrichmentDocument,
   type EnrichmentEvent,
 } from "./enrichment-document.js";
-import { presignUploadUrl, s3ErrorXml, toAmzDate, verifyPresignedQuery } from "./presigned-url.js";
+import { presignUploadUrl, s3ErrorXml, verifyPresignedQuery } from "./presigned-url.js";
 
 /**
  * The enrichment upload flow (REFERENCE §5): `requestSecurityScanUpload` hands out a presigned PUT
@@ -121,6 +121,8 @@ export interface UploadServiceDeps {
   publicBaseUrl: () => string;
   random: () => number;
   options?: UploadOptions;
+  /** Told about every issue ingestion creates, updates or resolves, e.g. to send webhooks. */
+  onIssueChanged?: (index: number, kind: "issue.created" | "issue.updated" | "issue.resolved") => void;
 }
 
 /** Origin recorded on issues raised from uploaded events (Wiz's DetectionOrigin for custom integrations). */
@@ -175,6 +177,7 @@ export function createUploadService(deps: UploadServiceDeps): UploadService {
     },
     resolveIssue(index, by, at) {
       tenant.updateIssue(index, { status: "RESOLVED", resolutionReason: "OBJECT_DELETED" }, false, by, at);
+      deps.onIssueChanged?.(index, "issue.resolved");
     },
   });
 
@@ -186,8 +189,10 @@ export function createUploadService(deps: UploadServiceDeps): UploadService {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
+  // Error request ids come from a counter, not `random`, so failed PUTs do not shift the seeded sequence.
+  let errorCount = 0;
   function requestId(): string {
-    return randomBytes(8).toString("hex").toUpperCase();
+    return createHash("sha256").update(signingKey).update(String(errorCount++)).digest("hex").slice(0, 16).toUpperCase();
   }
 
   function evictIfFull(): void {
@@ -408,7 +413,8 @@ export function createUploadService(deps: UploadServiceDeps): UploadService {
       path: event.path ?? null,
       hash: event.hash ?? null,
     };
-    return tenant.raiseThreatIssue(
+    const sizeBefore = tenant.issues.size();
+    const index = tenant.raiseThreatIssue(
       {
         resourceIndex,
         severity: toWizSeverity(event.severity) ?? "MEDIUM",
@@ -419,6 +425,8 @@ export function createUploadService(deps: UploadServiceDeps): UploadService {
       },
       at,
     );
+    deps.onIssueChanged?.(index, index >= sizeBefore ? "issue.created" : "issue.updated");
+    return index;
   }
 
   const ts = (ms: number): string | null => (Number.isNaN(ms) ? null : toWizTimestamp(ms));
@@ -487,7 +495,10 @@ export function createUploadService(deps: UploadServiceDeps): UploadService {
     },
     uploadsInFlight: () => {
       process(clock.now());
-      return [...uploads.values()].filter((u) => u.status === "AWAITING_UPLOAD" || u.status === "IN_PROGRESS").map(summary);
+      const now = clock.now();
+      // A slot whose URL expired unused can never receive its file, so it is no longer in flight.
+      const inFlight = (u: UploadState): boolean => u.status === "IN_PROGRESS" || (u.status === "AWAITING_UPLOAD" && now <= u.urlExpiresAt);
+      return [...uploads.values()].filter(inFlight).map(summary);
     },
     dataSources: () => store.summaries(staleMs),
     close: () => {
@@ -495,7 +506,3 @@ export function createUploadService(deps: UploadServiceDeps): UploadService {
     },
   };
 }
-
-// Keeps toAmzDate and createHmac reachable for callers that build URLs by hand in tests.
-export { toAmzDate };
-export const _signForTests = (key: Buffer, text: string): string => createHmac("sha256", key).update(text).digest("hex");
