@@ -11,7 +11,7 @@ export const ALL_SCOPES = [
   "read:threats",
   "update:threats",
   "read:cloud_configuration",
-  "read:audit_logs",
+  "admin:audit",
   "read:users",
   "read:security_scans",
   "create:security_scans",

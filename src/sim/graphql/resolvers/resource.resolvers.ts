@@ -1,5 +1,5 @@
 import { CLOUD_PLATFORMS, type Tenant, type WizRecord } from "../../tenant/types.js";
-import { allOf, canonicalKey, dateRange, enumIn, equalsList, indexesOf, indexIn, refIn, type DateFilterInput, type Predicate } from "../filters/filter-predicates.js";
+import { allOf, canonicalKey, dateRange, enumIn, indexesOf, indexIn, refIn, type DateFilterInput, type Predicate } from "../filters/filter-predicates.js";
 import type { SimContext } from "../sim-context.js";
 import { notFound, wizError } from "../wiz-graphql-error.js";
 import { columnKey, listConnection, type ConnectionArgs } from "./list-connection.js";
