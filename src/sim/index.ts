@@ -19,7 +19,7 @@ import { ALL_SCOPES, createServiceAccount, createSigningKey, type ServiceAccount
 import { AUDIENCE_BY_FLAVOR, TokenIssuer, type AuthFlavor } from "./oauth/token-issuer.js";
 import { generateTenant } from "./tenant/generate-tenant.js";
 import { loadTenantFromJson } from "./tenant/load-tenant.js";
-import { createSeededRandom } from "./tenant/seeded-random.js";
+import { SeededRandom, streamKey } from "./tenant/seeded-random.js";
 import type { Tenant, TenantCounts, TenantSize } from "./tenant/types.js";
 import { createUploadService, type UploadOptions, type UploadService } from "./upload/upload-service.js";
 import { createWebhookEmitter, type WebhookEmitter, type WebhookTarget } from "./webhooks/webhook-emitter.js";
@@ -98,7 +98,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const seed = options.seed ?? 1;
   const logger = options.logger ?? pino({ level: "silent" });
   const clock = createSimClock(options.clock);
-  const random = createSeededRandom(seed ^ 0x5eed);
+  // Faults with a probability and upload ids draw from their own stream, so they never shift tenant data.
+  const rng = new SeededRandom(streamKey(seed, 0x5eed));
+  const random = (): number => rng.next();
   const tenant = options.tenantDir
     ? loadTenantFromJson(options.tenantDir, { now: clock.now(), seed })
     : generateTenant({ seed, size: options.size ?? "small", counts: options.counts, now: clock.now() });
@@ -119,8 +121,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const faults = new FaultPlan(random);
   for (const rule of options.faults ?? []) faults.inject(rule);
   const requests = new RequestLog();
-  const uploads = createUploadService({ tenant, clock, publicBaseUrl: () => baseUrl, random, options: options.upload });
   const webhooks = createWebhookEmitter({ targets: options.webhooks ?? [], clock, logger });
+  const notifyIssue = (index: number, kind: "issue.created" | "issue.updated" | "issue.resolved"): void => {
+    webhooks.issueEvent(kind, tenant.issues.get(index));
+  };
+  const uploads = createUploadService({ tenant, clock, publicBaseUrl: () => baseUrl, random, options: options.upload, onIssueChanged: notifyIssue });
   const lists = new ListCache();
   const relations = new RelationIndex(tenant);
   const schema = attachFieldResolvers(buildWizSchema());
@@ -128,9 +133,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const pageCaps = { ...PAGE_SIZE_CAPS, ...options.pageCaps };
   const rootValue = scopedRootValue(createRootResolvers(), ROOT_FIELD_SCOPES, hasRequiredScope);
 
-  const notifyIssue = (index: number, kind: "issue.created" | "issue.updated" | "issue.resolved"): void => {
-    webhooks.issueEvent(kind, tenant.issues.get(index));
-  };
   const activityPerHour = options.activityPerHour ?? 0;
   const unsubscribeActivity =
     activityPerHour > 0
@@ -200,7 +202,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clock,
     uploads,
     context,
-    admin: options.admin === false ? undefined : createAdminRoutes({ clock, faults, log: requests, tokens, rateLimiter, info }),
+    admin: options.admin === false ? undefined : createAdminRoutes({ clock, faults, log: requests, tokens, rateLimiter, uploads, info }),
     logger,
   });
   server.listen(options.port ?? 0, options.host ?? "127.0.0.1");

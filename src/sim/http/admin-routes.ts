@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { SimClock } from "../clock.js";
 import { parseFaultRule, type FaultPlan, type FaultRule } from "../faults/fault-plan.js";
 import type { TokenIssuer } from "../oauth/token-issuer.js";
+import type { UploadService } from "../upload/upload-service.js";
 import type { TenantRateLimiter } from "./rate-limiter.js";
 import type { RequestLog } from "./request-log.js";
 
@@ -11,6 +12,7 @@ export interface AdminDeps {
   log: RequestLog;
   tokens: TokenIssuer;
   rateLimiter: TenantRateLimiter;
+  uploads: UploadService;
   info: () => unknown;
 }
 
@@ -53,6 +55,8 @@ export function createAdminRoutes(deps: AdminDeps) {
         case "POST /_sim/rate-limit":
           deps.rateLimiter.configure(json());
           return { status: 200, body: { configured: true } };
+        case "GET /_sim/uploads":
+          return { status: 200, body: { uploads: deps.uploads.uploads(), dataSources: deps.uploads.dataSources() } };
         case "GET /_sim/requests":
           return { status: 200, body: { peakConcurrency: deps.log.peakConcurrency(), requests: deps.log.list().slice(-Number(url.searchParams.get("last") ?? 1000)) } };
         case "DELETE /_sim/requests":
