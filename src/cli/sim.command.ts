@@ -99,7 +99,8 @@ export function addSimOptions(command: Command): Command {
 export function printSimulatorBanner(sim: Simulator, json: boolean): void {
   const info = sim.info();
   if (json) {
-    console.log(JSON.stringify(info, null, 2));
+    // One line, so a supervising process can read it as soon as it appears; the secret is for this local tenant only.
+    console.log(JSON.stringify({ ...info, clientSecret: sim.clientSecret }));
     return;
   }
   const t = info.tenant;

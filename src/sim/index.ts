@@ -70,6 +70,7 @@ export interface SimulatorInfo {
   admin: boolean;
   now: string;
   tenant: Record<keyof TenantCounts, number>;
+  process: { rssBytes: number; heapUsedBytes: number };
 }
 
 export interface Simulator {
@@ -175,6 +176,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rateLimit: rateLimitOptions,
     admin: options.admin ?? true,
     now: new Date(clock.now()).toISOString(),
+    process: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
     tenant: {
       projects: tenant.projects.size(),
       cloudAccounts: tenant.cloudAccounts.size(),
