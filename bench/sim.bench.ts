@@ -19,7 +19,7 @@ const QUERY = /* GraphQL */ `
   query BenchFindings($first: Int, $after: String, $filterBy: VulnerabilityFindingFilters) {
     vulnerabilityFindings(first: $first, after: $after, filterBy: $filterBy) {
       nodes {
-        id name status severity vendorSeverity score firstDetectedAt lastDetectedAt updatedAt fixedVersion version detailedName
+        id name status CVSSSeverity vendorSeverity score firstDetectedAt lastDetectedAt updatedAt fixedVersion version detailedName
         hasExploit hasCisaKevExploit remediation
         vulnerableAsset { ... on VulnerableAssetBase { id type name providerUniqueId cloudPlatform region subscriptionExternalId } }
         projects { id name }

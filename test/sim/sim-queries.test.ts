@@ -133,7 +133,7 @@ describe("simulator queries against independently computed references", () => {
     const query = /* GraphQL */ `
       query Findings($first: Int, $after: String, $filterBy: VulnerabilityFindingFilters, $orderBy: VulnerabilityFindingOrder) {
         vulnerabilityFindings(first: $first, after: $after, filterBy: $filterBy, orderBy: $orderBy) {
-          nodes { id name status severity firstDetectedAt updatedAt vulnerableAsset { __typename ... on VulnerableAssetBase { id type providerUniqueId } } }
+          nodes { id name status vendorSeverity firstDetectedAt updatedAt vulnerableAsset { __typename ... on VulnerableAssetBase { id type providerUniqueId } } }
           pageInfo { hasNextPage endCursor }
           totalCount
         }

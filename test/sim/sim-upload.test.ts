@@ -131,6 +131,7 @@ describe("upload flow over HTTP: requestSecurityScanUpload -> PUT -> systemActiv
     const late = await fetch(fresh.requestSecurityScanUpload.upload.url, { method: "PUT", body: "{}" });
     expect(late.status).toBe(403);
     expect(await late.text()).toContain("Request has expired");
+    session.forgetToken(); // a day has passed: the access token expired with it
   });
 
   it("answers Resource not found for an unknown systemActivity", async () => {

@@ -125,7 +125,8 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
     source: error.source,
     positions: error.positions,
     path: error.path,
-    originalError: code === "INTERNAL" ? undefined : error.originalError,
+    // Kept for the server log; GraphQLError's JSON form never includes it.
+    originalError: error.originalError,
     extensions: { ...error.extensions, code },
   });
 }

@@ -4,7 +4,7 @@
  * rest a keyed hash. Decoding is O(1) and a decoded id is accepted only if it regenerates exactly, so
  * ids from another tenant, another kind or a typo are rejected.
  */
-import { fieldBits, mix32, rowKey, streamKey } from "./seeded-random.js";
+import { fieldBits, hex32, mix32, rowKey, streamKey } from "./seeded-random.js";
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ROUNDS = 4;
@@ -40,7 +40,7 @@ function unpermute(value: number, key: number): number {
   return ((left << 16) | right) >>> 0;
 }
 
-const hex = (value: number, width: number): string => (value >>> 0).toString(16).padStart(width, "0").slice(-width);
+const hex = (value: number, width: number): string => (width === 8 ? hex32(value) : hex32(value).slice(8 - width));
 
 /** The id of record `index` (and optional sub-record `sub`, 0..65535) of a kind in a tenant. */
 export function recordId(seed: number, kind: number, index: number, sub = 0): string {

@@ -20,6 +20,19 @@ function fold(seed: number): number {
   return (n >>> 0) ^ mix32(Math.floor(n / 4294967296) + (seed < 0 ? 0x5bd1e995 : 0));
 }
 
+/** Two lowercase hex digits per byte value; a constant table because number.toString(16) dominates id-heavy loops. */
+const HEX_BYTES: readonly string[] = Object.freeze(Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0")));
+
+/** The 8 lowercase hex digits of a 32-bit value. */
+export function hex32(value: number): string {
+  return (
+    (HEX_BYTES[(value >>> 24) & 0xff] as string) +
+    (HEX_BYTES[(value >>> 16) & 0xff] as string) +
+    (HEX_BYTES[(value >>> 8) & 0xff] as string) +
+    (HEX_BYTES[value & 0xff] as string)
+  );
+}
+
 /** Key of one record stream, e.g. the issues of one tenant seed. */
 export function streamKey(seed: number, kind: number): number {
   return mix32(mix32(fold(seed) ^ 0x9e3779b9) + Math.imul(kind + 1, 0x27d4eb2f));
@@ -95,8 +108,8 @@ export class SeededRandom {
   /** Lowercase hex string of n characters. */
   hex(n: number): string {
     let out = "";
-    while (out.length < n) out += this.nextU32().toString(16).padStart(8, "0");
-    return out.slice(0, n);
+    while (out.length < n) out += hex32(this.nextU32());
+    return out.length === n ? out : out.slice(0, n);
   }
 
   /** n characters drawn from an alphabet. */

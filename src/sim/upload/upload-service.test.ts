@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createSimClock, type SimClock } from "../clock.js";
 import { generateTenant } from "../tenant/generate-tenant.js";
@@ -6,7 +7,7 @@ import { ISSUE_STATUSES, ISSUE_TYPES, SEVERITIES, type Tenant, type WizRecord } 
 import { ingestionModelDefinitions, parseEnrichmentDocument } from "./enrichment-document.js";
 import { createUploadService, UploadInputError, type UploadOptions, type UploadService, type UploadSlot } from "./upload-service.js";
 
-const FIXTURES = "/work/shared/fixtures/runtime";
+const FIXTURES = fileURLToPath(new URL("../../../test/fixtures/runtime", import.meta.url));
 const BY = { id: "sa-test", name: "upload tests" };
 const INTEGRATION_ID = "55c176cc-d155-43a2-98ed-aa56873a1ca1";
 const DAY = 86_400_000;

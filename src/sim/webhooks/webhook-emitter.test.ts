@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSimClock } from "../clock.js";
+import { generateTenant } from "../tenant/generate-tenant.js";
 import type { WizRecord } from "../tenant/types.js";
 import { createWebhookEmitter, type WebhookEmitterDeps, type WebhookTarget } from "./webhook-emitter.js";
 
-const FIXTURE = "/work/shared/fixtures/runtime/wiz-defend-detection-webhook-payload-reference.json";
+const FIXTURE = fileURLToPath(new URL("../../../test/fixtures/runtime/wiz-defend-detection-webhook-payload-reference.json", import.meta.url));
 const SECRET = "s3cr3t-token-value-9f8e7d";
 
 interface Received {
@@ -336,5 +338,26 @@ describe("createWebhookEmitter", () => {
     await hooks.flush();
     expect(receiver.received).toHaveLength(4);
     expect(hooks.deliveries().map((d) => d.subjectId)).toEqual(["issue-2", "issue-3"]);
+  });
+
+  it("builds payloads from the generated tenant's issue and detection records", async () => {
+    const tenant = generateTenant({ seed: 1, size: "tiny", now: clock.now() });
+    const reference = JSON.parse(readFileSync(FIXTURE, "utf8")) as WizRecord;
+    const hooks = emitter([{ url: receiver.url, events: ["issue.updated", "detection.created"] }]);
+    const issue = tenant.issues.get(0);
+    hooks.issueEvent("issue.updated", issue);
+    const detection = tenant.detections.get(0);
+    hooks.detectionEvent(detection);
+    await hooks.flush();
+    const [issueBody, detectionBody] = receiver.received.map((r) => r.body);
+    const snapshot = issue.entitySnapshot as WizRecord;
+    expect(issueBody?.issue).toMatchObject({ id: issue.id, status: issue.status, severity: issue.severity, created: issue.createdAt });
+    expect(issueBody?.resource).toMatchObject({ id: snapshot.providerId, name: snapshot.name, cloudPlatform: snapshot.cloudPlatform });
+    expect((issueBody?.control as WizRecord).name).toBe((issue.sourceRule as WizRecord).name);
+    expect(Object.keys(detectionBody ?? {})).toEqual(Object.keys(reference));
+    expect(Object.keys((detectionBody?.primaryResource as WizRecord | null) ?? {})).toEqual(Object.keys(reference.primaryResource as WizRecord));
+    expect(Object.keys((detectionBody?.triggeringEvent as WizRecord | null) ?? {})).toEqual(Object.keys(reference.triggeringEvent as WizRecord));
+    expect(detectionBody).toMatchObject({ id: detection.id, threatId: (detection.issue as WizRecord).id, severity: detection.severity });
+    expect((detectionBody?.mitreTactics as string[]).length + (detectionBody?.mitreTechniques as string[]).length).toBeGreaterThan(0);
   });
 });

@@ -107,11 +107,12 @@ export function buildIssuePayload(
 const MITRE_TACTIC = /\bTA\d{4}\b/g;
 const MITRE_TECHNIQUE = /\bT\d{4}(?:\.\d{3})?\b/g;
 
-/** MITRE ids from explicit fields when the record has them, else from the rule's framework sub-category titles. */
+/** MITRE ids from explicit fields when the record has them, else from the rule's framework sub-categories. */
 function mitreIds(detection: WizRecord, rule: WizRecord | undefined): { tactics: string[]; techniques: string[] } {
   const explicitTactics = pick(detection, "mitreTactics", "mitreTacticIds") ?? pick(rule, "mitreTactics", "mitreTacticIds");
   const explicitTechniques = pick(detection, "mitreTechniques", "mitreTechniqueIds") ?? pick(rule, "mitreTechniques", "mitreTechniqueIds");
-  const titles = list(rule?.securitySubCategories).map((s) => text(s.title));
+  // Wiz names MITRE sub-categories "T1070.006 Timestomp" under categories "TA0005 Defense Evasion".
+  const titles = list(rule?.securitySubCategories).flatMap((s) => [text(s.title), text(rec(s.category)?.name)]);
   const fromTitles = (re: RegExp): string[] => [...new Set(titles.flatMap((t) => t.match(re) ?? []))];
   const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined);
   return {
@@ -200,7 +201,7 @@ function defendEvent(event: WizRecord, resourcesById: Map<string, WizRecord>): W
           reputationSource: strOrNull(meta.reputationSource),
           // The API returns a list; the webhook body carries one string.
           relatedAttackGroupNames: Array.isArray(related) ? (related.length > 0 ? related.join(", ") : "None") : strOrNull(related),
-          isForeign: typeof meta.isForeign === "boolean" ? meta.isForeign : null,
+          isForeign: typeof meta.isForeign === "boolean" ? meta.isForeign : typeof event.isForeignActorIP === "boolean" ? event.isForeignActorIP : null,
         }
       : null,
     resources: list(event.resources).map((r) => defendResource(resourcesById.get(text(r.id)) ?? r)),

@@ -12,7 +12,7 @@ export interface IssueFilterInput {
   statusChangedAt?: DateFilterInput | null;
   resolvedAt?: DateFilterInput | null;
   dueAt?: DateFilterInput | null;
-  relatedEntity?: { id?: string | null; ids?: readonly string[] | null; type?: readonly string[] | null; cloudPlatform?: readonly string[] | null } | null;
+  relatedEntity?: { id?: readonly string[] | null; ids?: readonly string[] | null; type?: readonly string[] | null; cloudPlatform?: readonly string[] | null } | null;
   project?: readonly string[] | null;
   search?: string | null;
   cloudAccountOrCloudOrganizationId?: readonly string[] | null;
@@ -34,7 +34,7 @@ export function compileIssueFilter(tenant: Tenant, filter: IssueFilterInput | nu
   const onResource = (pred: Predicate | undefined): Predicate | undefined => (pred ? (i) => pred(resourceOf(i)) : undefined);
 
   const related = f.relatedEntity ?? undefined;
-  const relatedIds = [...(related?.id ? [related.id] : []), ...(related?.ids ?? [])];
+  const relatedIds = [...(related?.id ?? []), ...(related?.ids ?? [])];
   const resourceTypeNames = tenant.resourceTypes.map((t) => t.type);
   const accountIds = f.cloudAccountOrCloudOrganizationId;
 

@@ -1,4 +1,4 @@
-import type { Collection, WizRecord } from "../../tenant/types.js";
+import type { WizRecord } from "../../tenant/types.js";
 import { readPage, type ListSource, type SortKey } from "../connection.js";
 import type { CompiledFilter } from "../filters/filter-predicates.js";
 import type { SimContext } from "../sim-context.js";
@@ -8,9 +8,15 @@ export interface ConnectionArgs {
   after?: string | null;
 }
 
-export interface ConnectionSpec<C> {
+/** What a connection reads: how many records there are and how to build one. */
+export interface RecordSource {
+  size(): number;
+  get(index: number): WizRecord;
+}
+
+export interface ConnectionSpec {
   rootField: string;
-  collection: Collection<WizRecord, C>;
+  collection: RecordSource;
   filter: CompiledFilter;
   sortKeys?: readonly SortKey[];
   orderKey?: string;
@@ -24,7 +30,7 @@ export interface ConnectionSpec<C> {
  * A Relay connection over a collection. `nodes`, `edges` and `totalCount` are getters, so graphql-js
  * only materialises records and counts what the query selects.
  */
-export function listConnection<C>(context: SimContext, args: ConnectionArgs, spec: ConnectionSpec<C>): Record<string, unknown> {
+export function listConnection(context: SimContext, args: ConnectionArgs, spec: ConnectionSpec): Record<string, unknown> {
   const source: ListSource = {
     size: spec.collection.size(),
     matches: spec.filter.matches,

@@ -109,16 +109,16 @@ export function cloudResourcesV2(
   const now = context.clock.now();
   const slow: Array<(r: WizRecord) => boolean> = [];
   const externalIds = list(f.externalId);
-  if (externalIds) slow.push((r) => externalIds.includes(String(v2(r).externalId)));
+  if (externalIds) slow.push((r) => externalIds.includes(String(r.externalId)));
   const names = list(f.name);
   if (names) slow.push((r) => names.includes(String(r.name)));
   const regions = list(f.region);
-  if (regions) slow.push((r) => regions.includes(String(v2(r).region)));
+  if (regions) slow.push((r) => regions.includes(String(r.region)));
   const statuses = list(f.status);
-  if (statuses) slow.push((r) => statuses.includes(String(v2(r).status)));
+  if (statuses) slow.push((r) => statuses.includes(String(r.status)));
   for (const flag of V2_FLAGS) {
     const want = list(f[flag] as Equals<boolean>)?.[0];
-    if (typeof want === "boolean") slow.push((r) => Boolean(v2(r)[flag]) === want);
+    if (typeof want === "boolean") slow.push((r) => Boolean(r[flag]) === want);
   }
   const fast = allOf([
     indexIn(indexesOf(list(f.id), (id) => tenant.cloudResources.indexOf(id))),
@@ -138,53 +138,13 @@ export function cloudResourcesV2(
   if (order?.field === "NAME") throw wizError("BAD_USER_INPUT", "orderBy NAME is not supported by the simulator for cloudResourcesV2; order by FIRST_SEEN, LAST_SEEN or UPDATED_AT.");
   const connection = listConnection(context, args, {
     rootField: "cloudResourcesV2",
-    collection: { ...tenant.cloudResources, get: (i: number) => v2(tenant.cloudResources.get(i)) } as typeof tenant.cloudResources,
+    collection: tenant.cloudResources,
     filter: { matches, key: `cloudResourcesV2:${canonicalKey(f)}` },
     sortKeys: column && order ? [columnKey(column, order.direction)] : undefined,
     orderKey: canonicalKey(order),
   });
   Object.defineProperty(connection, "totalServiceUsageResourceCount", { get: () => connection.totalCount, enumerable: true });
   return connection;
-}
-
-/** The CloudResourceV2 node: the v1 record's graph entity properties flattened, as the newer API returns them. */
-export function v2(record: WizRecord): WizRecord {
-  if (record.__v2) return record;
-  const entity = (record.graphEntity ?? {}) as WizRecord;
-  const props = (entity.properties ?? {}) as WizRecord;
-  const tags = props.tags && typeof props.tags === "object" && !Array.isArray(props.tags) ? Object.entries(props.tags as Record<string, unknown>).map(([key, value]) => ({ key, value: String(value) })) : [];
-  return {
-    __v2: true,
-    id: record.id,
-    name: record.name,
-    externalId: props.externalId ?? entity.providerUniqueId ?? null,
-    providerUniqueId: entity.providerUniqueId ?? null,
-    type: record.type,
-    nativeType: record.nativeType ?? props.nativeType ?? null,
-    cloudPlatform: props.cloudPlatform ?? null,
-    status: props.status ?? "Active",
-    region: props.region ?? null,
-    regionLocation: props.regionLocation ?? null,
-    tags,
-    cloudAccount: record.cloudAccount ?? null,
-    projects: entity.projects ?? [],
-    resourceGroup: props.resourceGroupExternalId ? { id: props.resourceGroupExternalId, name: String(props.resourceGroupExternalId).split("/").pop() } : null,
-    createdAt: props.creationDate ?? entity.firstSeen ?? null,
-    updatedAt: props.updatedAt ?? entity.lastSeen ?? null,
-    deletedAt: entity.deletedAt ?? null,
-    firstSeen: entity.firstSeen ?? null,
-    lastSeen: entity.lastSeen ?? null,
-    isAvailableOnGraph: true,
-    graphEntity: entity,
-    technology: null,
-    isOpenToAllInternet: props.isOpenToAllInternet ?? false,
-    isAccessibleFromInternet: props.isAccessibleFromInternet ?? props.hasWideInternetExposure ?? false,
-    hasAccessToSensitiveData: props.hasAccessToSensitiveData ?? false,
-    hasAdminPrivileges: props.hasAdminPrivileges ?? false,
-    hasHighPrivileges: props.hasHighPrivileges ?? false,
-    hasSensitiveData: props.hasSensitiveData ?? false,
-    typeFields: record.type === "VIRTUAL_MACHINE" ? { __typename: "CloudResourceV2VirtualMachine", instanceType: props.instanceType ?? null, operatingSystem: props.operatingSystem ?? null } : null,
-  };
 }
 
 // ---- graphSearch ----
@@ -259,7 +219,7 @@ export function graphSearch(_source: unknown, args: ConnectionArgs & { query?: G
     predicate(graphEntityOf(tenant.cloudResources.get(i)));
   const connection = listConnection(context, args, {
     rootField: "graphSearch",
-    collection: { ...tenant.cloudResources, get: (i: number) => ({ entities: [graphEntityOf(tenant.cloudResources.get(i))], aggregateCount: null }) } as typeof tenant.cloudResources,
+    collection: { size: () => tenant.cloudResources.size(), get: (i: number) => ({ entities: [graphEntityOf(tenant.cloudResources.get(i))], aggregateCount: null }) },
     filter: { matches, key: `graphSearch:${canonicalKey(query)}:${args.projectId}` },
   });
   Object.defineProperty(connection, "maxCountReached", { get: () => false, enumerable: true });
