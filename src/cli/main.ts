@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-import { createProgram } from "./program.js";
+// graphql-js runs expensive development-only checks unless NODE_ENV is production; set it before graphql loads.
+process.env.NODE_ENV ??= "production";
 
+const { createProgram } = await import("./program.js");
 createProgram()
   .parseAsync(process.argv)
   .catch((error: unknown) => {

@@ -51,9 +51,31 @@ export function createSimClock(options: SimClockOptions = {}): SimClock {
 /** Wiz timestamps are RFC3339 with microseconds, e.g. 2023-08-23T07:56:09.903743Z. */
 export function toWizTimestamp(ms: number): string {
   const micros = Math.round(ms * 1000);
-  const wholeMs = Math.floor(micros / 1000);
-  const iso = new Date(wholeMs).toISOString(); // 2023-08-23T07:56:09.903Z
-  return `${iso.slice(0, 23)}${String(micros - wholeMs * 1000).padStart(3, "0")}Z`;
+  const seconds = Math.floor(micros / 1_000_000);
+  // Formatting by hand: a page of records carries thousands of timestamps and Date#toISOString dominated.
+  return `${datePartOf(seconds)}.${String(micros - seconds * 1_000_000).padStart(6, "0")}Z`;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** `YYYY-MM-DDThh:mm:ss` (UTC) of epoch seconds; the civil-from-days algorithm (H. Hinnant), valid for years 0..9999. */
+function datePartOf(epochSeconds: number): string {
+  const days = Math.floor(epochSeconds / 86_400);
+  const secondOfDay = epochSeconds - days * 86_400;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(secondOfDay / 3600);
+  const minute = Math.floor((secondOfDay % 3600) / 60);
+  return `${String(year).padStart(4, "0")}-${pad2(month)}-${pad2(day)}T${pad2(hour)}:${pad2(minute)}:${pad2(secondOfDay % 60)}`;
 }
 
 /**

@@ -5,7 +5,7 @@ import { createSimClock, type SimClock, type SimClockOptions } from "./clock.js"
 import { FaultPlan, type FaultRule } from "./faults/fault-plan.js";
 import { ListCache } from "./graphql/connection.js";
 import { DocumentCache } from "./graphql/document-cache.js";
-import { scopedRootValue } from "./graphql/execute-request.js";
+import { attachRootResolvers } from "./graphql/execute-request.js";
 import { attachFieldResolvers } from "./graphql/resolvers/field-resolvers.js";
 import { createRootResolvers } from "./graphql/resolvers/root-resolvers.js";
 import { RelationIndex } from "./graphql/relation-index.js";
@@ -129,10 +129,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const uploads = createUploadService({ tenant, clock, publicBaseUrl: () => baseUrl, random, options: options.upload, onIssueChanged: notifyIssue });
   const lists = new ListCache();
   const relations = new RelationIndex(tenant);
-  const schema = attachFieldResolvers(buildWizSchema());
+  const schema = attachRootResolvers(attachFieldResolvers(buildWizSchema()), createRootResolvers(), ROOT_FIELD_SCOPES, hasRequiredScope);
   const documents = new DocumentCache(schema);
   const pageCaps = { ...PAGE_SIZE_CAPS, ...options.pageCaps };
-  const rootValue = scopedRootValue(createRootResolvers(), ROOT_FIELD_SCOPES, hasRequiredScope);
 
   const activityPerHour = options.activityPerHour ?? 0;
   const unsubscribeActivity =
@@ -195,7 +194,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const server: Server = createSimServer({
     schema,
     documents,
-    rootValue,
     tokens,
     authFlavor,
     rateLimiter,

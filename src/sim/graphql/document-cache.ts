@@ -1,10 +1,12 @@
 import { parse, validate, type DocumentNode, type GraphQLSchema, type GraphQLError, GraphQLError as GQLError } from "graphql";
+import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 
 export type PreparedDocument = { ok: true; document: DocumentNode } | { ok: false; errors: readonly GraphQLError[]; code: "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED" };
 
 /** Parses and validates each distinct query text once: a sync sends the same document for every page. */
 export class DocumentCache {
   private readonly entries = new Map<string, PreparedDocument>();
+  private readonly compiledQueries = new Map<string, CompiledQuery | null>();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -33,5 +35,21 @@ export class DocumentCache {
       if (oldest !== undefined) this.entries.delete(oldest);
     }
     return prepared;
+  }
+
+  /** The compiled form of a valid document, or undefined when graphql-jit cannot compile it (callers fall back to graphql-js). */
+  compiled(query: string, document: DocumentNode, operationName: string | undefined): CompiledQuery | undefined {
+    const key = `${operationName ?? ""}\u0000${query}`;
+    let compiled = this.compiledQueries.get(key);
+    if (compiled === undefined) {
+      const result = compileQuery(this.schema, document, operationName);
+      compiled = isCompiledQuery(result) ? result : null;
+      this.compiledQueries.set(key, compiled);
+      if (this.compiledQueries.size > this.capacity) {
+        const oldest = this.compiledQueries.keys().next().value;
+        if (oldest !== undefined) this.compiledQueries.delete(oldest);
+      }
+    }
+    return compiled ?? undefined;
   }
 }

@@ -67,44 +67,41 @@ export interface RootResolverContext {
   scopes: ReadonlySet<string>;
 }
 
-/** Wraps each root field so a missing scope fails that field with UNAUTHORIZED, as a partial result. */
-export function scopedRootValue<C extends RootResolverContext>(
+/**
+ * Sets the resolver of each Query and Mutation field, wrapped so a missing scope fails that field with
+ * UNAUTHORIZED as a partial result. Resolvers sit on the schema (not a root value) so the compiled executor uses them.
+ */
+export function attachRootResolvers<C extends RootResolverContext>(
+  schema: GraphQLSchema,
   resolvers: Record<string, GraphQLFieldResolver<unknown, C>>,
   requiredScopes: Readonly<Record<string, readonly string[]>>,
   hasScope: (rootField: string, granted: readonly string[]) => boolean,
-): Record<string, (args: Record<string, unknown>, context: C, info: Parameters<GraphQLFieldResolver<unknown, C>>[3]) => unknown> {
-  const root: Record<string, (args: Record<string, unknown>, context: C, info: Parameters<GraphQLFieldResolver<unknown, C>>[3]) => unknown> = {};
-  for (const [field, resolve] of Object.entries(resolvers)) {
-    const needed = requiredScopes[field] ?? [];
-    root[field] = (args, context, info) => {
-      if (!hasScope(field, [...context.scopes])) {
+): GraphQLSchema {
+  const fields = { ...schema.getQueryType()?.getFields(), ...schema.getMutationType()?.getFields() };
+  for (const [name, resolve] of Object.entries(resolvers)) {
+    const field = fields[name];
+    if (!field) throw new Error(`schema/wiz.graphql has no root field ${name} for the simulator's resolver.`);
+    const needed = requiredScopes[name] ?? [];
+    field.resolve = (source, args, context: C, info) => {
+      if (!hasScope(name, [...context.scopes])) {
         throw wizError(
           "UNAUTHORIZED",
-          `Unauthorized: the service account lacks the permission needed for ${field} (${needed.join(" or ")}). Grant it in Wiz under Settings > Service Accounts, then request a new token.`,
+          `Unauthorized: the service account lacks the permission needed for ${name} (${needed.join(" or ")}). Grant it in Wiz under Settings > Service Accounts, then request a new token.`,
           { requiredScopes: needed },
         );
       }
-      return resolve(undefined, args, context, info);
+      return resolve(source, args, context, info);
     };
   }
-  return root;
+  return schema;
 }
 
-export async function runOperation<C>(
-  schema: GraphQLSchema,
-  prepared: PreparedOperation,
-  body: GraphQLRequestBody,
-  rootValue: unknown,
-  context: C,
-): Promise<ExecutionResult> {
-  const result = await execute({
-    schema,
-    document: prepared.document,
-    rootValue,
-    contextValue: context,
-    variableValues: body.variables,
-    operationName: body.operationName,
-  });
+export async function runOperation<C>(schema: GraphQLSchema, documents: DocumentCache, prepared: PreparedOperation, body: GraphQLRequestBody, context: C): Promise<ExecutionResult> {
+  // graphql-jit runs a compiled document about five times faster than graphql-js; both read the same schema resolvers.
+  const compiled = documents.compiled(body.query, prepared.document, body.operationName);
+  const result = compiled
+    ? await compiled.query({}, context, body.variables ?? {})
+    : await execute({ schema, document: prepared.document, rootValue: {}, contextValue: context, variableValues: body.variables, operationName: body.operationName });
   if (!result.errors) return result;
   return { ...result, errors: result.errors.map((e) => withCode(e, inferCode(e, result))) };
 }

@@ -16,7 +16,6 @@ import type { RequestLog, RequestLogEntry } from "./request-log.js";
 export interface SimServerDeps {
   schema: GraphQLSchema;
   documents: DocumentCache;
-  rootValue: unknown;
   tokens: TokenIssuer;
   authFlavor: AuthFlavor;
   rateLimiter: TenantRateLimiter;
@@ -200,7 +199,7 @@ async function handleGraphQL(
   } else {
     const context = deps.context({ id: auth.account.clientId, name: auth.account.name, scopes: auth.account.scopes });
     context.repeatCursor = faults.some((f) => f.kind === "repeat-cursor");
-    result = await runOperation(deps.schema, prepared.prepared, parsed, deps.rootValue, context);
+    result = await runOperation(deps.schema, deps.documents, prepared.prepared, parsed, context);
     nodes = context.nodes;
     for (const error of result.errors ?? []) {
       if (error.extensions?.code === "INTERNAL") deps.logger.error({ err: error.originalError ?? error, rootFields: entry.rootFields }, "resolver failed");

@@ -5,7 +5,7 @@ import { compileIssueFilter, type IssueFilterInput } from "../filters/issue-filt
 import { allOf, type CompiledFilter } from "../filters/filter-predicates.js";
 import type { SimContext } from "../sim-context.js";
 import { wizError } from "../wiz-graphql-error.js";
-import { issueConnection } from "./issue.resolvers.js";
+import { groupIssues, issueConnection } from "./issue.resolvers.js";
 
 type FieldResolver = GraphQLFieldResolver<WizRecord, SimContext, Record<string, unknown>>;
 
@@ -109,6 +109,9 @@ const FIELD_RESOLVERS: Record<string, Record<string, FieldResolver>> = {
       for (let r = 0; r < resources.size(); r += 1) if (resources.cols.project[r] === project) scopeSize += 1;
       return { ...severityCounts(context.relations.issuesOfProject(project), context, keep), scopeSize };
     },
+  },
+  IssuesGroupedByValue: {
+    issues: (source, args, context) => groupIssues(source as unknown as Parameters<typeof groupIssues>[0], args, context),
   },
   VulnerabilityFinding: {
     relatedIssueAnalytics: (source, _args, context) => {

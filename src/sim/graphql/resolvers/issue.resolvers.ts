@@ -125,14 +125,7 @@ export function issuesGroupedByValue(_source: unknown, args: GroupedArgs, contex
   if (first > cap || first < 0) throw wizError("BAD_USER_INPUT", `first must be between 0 and ${cap} for issuesGroupedByValue (got ${first}).`);
   const offset = args.after ? decodeOffset(args.after) : 0;
   const slice = ordered.slice(offset, offset + first);
-  const nodes = slice.map(([id, group]) => ({
-    id,
-    issues: (inner: IssuesArgs) => {
-      const innerFilter = compileIssueFilter(tenant, inner.filterBy, context.clock.now());
-      const filter: CompiledFilter = { matches: allOf([(i) => group.members.has(i), innerFilter.matches]), key: `${outer.key}|group:${args.groupBy}:${id}|${innerFilter.key}` };
-      return issueConnection(context, inner, filter, "issuesGroupedByValue.issues");
-    },
-  }));
+  const nodes = slice.map(([id, group]) => ({ id, __members: group.members, __key: `${outer.key}|group:${args.groupBy}:${id}` }));
   const endOffset = offset + slice.length;
   return {
     nodes,
@@ -140,6 +133,13 @@ export function issuesGroupedByValue(_source: unknown, args: GroupedArgs, contex
     pageInfo: { hasNextPage: endOffset < ordered.length, endCursor: slice.length > 0 ? encodeOffset(endOffset) : (args.after ?? null) },
     totalCount: ordered.length,
   };
+}
+
+/** IssuesGroupedByValue.issues: the group's issues, further filtered and ordered by the field's own arguments. */
+export function groupIssues(source: { __members: ReadonlySet<number>; __key: string }, inner: IssuesArgs, context: SimContext) {
+  const innerFilter = compileIssueFilter(context.tenant, inner.filterBy, context.clock.now());
+  const filter: CompiledFilter = { matches: allOf([(i) => source.__members.has(i), innerFilter.matches]), key: `${source.__key}|${innerFilter.key}` };
+  return issueConnection(context, inner, filter, "issuesGroupedByValue.issues");
 }
 
 function encodeOffset(offset: number): string {
