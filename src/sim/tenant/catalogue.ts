@@ -29,13 +29,6 @@ export const SERVICE_WORDS = [
 ] as const;
 
 export const ENVIRONMENT_WORDS = ["prod", "staging", "dev", "qa", "sandbox"] as const;
-export const ENVIRONMENT_OF_WORD: Readonly<Record<string, string>> = {
-  prod: "PRODUCTION",
-  staging: "STAGING",
-  dev: "DEVELOPMENT",
-  qa: "TESTING",
-  sandbox: "OTHER",
-};
 
 export const TEAM_NAMES = ["platform", "payments", "data", "identity", "growth", "mobile", "core-api", "sre", "security", "ml"] as const;
 
@@ -66,8 +59,6 @@ export const PROJECT_NAMES = [
 
 export const FIRST_NAMES = ["Alice", "Bob", "Carla", "Deepak", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Liam", "Maya", "Noah", "Olga", "Pedro", "Quinn", "Rosa", "Sven", "Tara", "Uma", "Victor", "Wen", "Yusuf", "Zoe"] as const;
 export const LAST_NAMES = ["Anderson", "Baker", "Chen", "Dubois", "Evans", "Fischer", "Garcia", "Hansen", "Ivanova", "Jensen", "Kowalski", "Lopez", "Martin", "Nakamura", "Okafor", "Patel", "Rossi", "Schmidt", "Tanaka", "Walker"] as const;
-
-export const USER_ROLES = ["GLOBAL_ADMIN", "GLOBAL_READER", "GLOBAL_CONTRIBUTOR", "PROJECT_ADMIN", "PROJECT_READER", "SECURITY_ANALYST"] as const;
 
 export const AWS_REGIONS = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1"] as const;
 export const AZURE_REGIONS = ["eastus", "eastus2", "westus2", "westeurope", "northeurope", "uksouth", "australiaeast", "southeastasia"] as const;
@@ -132,17 +123,6 @@ export const DETECTION_ORIGINS = [
   "WIZ_BROWSER_EXTENSION",
   "WIN_SALT_SECURITY",
 ] as const;
-
-/** The origins that plausibly report on a resource of a platform family; runtime sensors cover compute everywhere. */
-export const ORIGINS_BY_FAMILY: Readonly<Record<string, readonly string[]>> = {
-  AWS: ["AWS_CLOUDTRAIL", "AWS_GUARD_DUTY", "AWS_S3_DATA_EVENTS", "AWS_VPC_FLOW_LOGS", "AWS_CLOUDTRAIL_NETWORK_ACTIVITY", "WIZ_THREAT_DETECTION"],
-  Azure: ["AZURE_ACTIVITY_LOGS", "AZURE_DEFENDER_FOR_CLOUD", "AZURE_ACTIVE_DIRECTORY", "AZURE_KEY_VAULT", "AZURE_STORAGE_ACCOUNT"],
-  GCP: ["GCP_AUDIT_LOGS", "GCP_SECURITY_COMMAND_CENTER", "GCP_STORAGE_DATA_ACCESS_LOGS"],
-  OCI: ["OCI_AUDIT_LOGS"],
-  K8S: ["WIZ_SENSOR", "WIZ_KUBERNETES_AUDIT_LOGS_COLLECTOR", "WIZ_ADMISSION_CONTROLLER", "WIN_FALCO"],
-  RUNTIME: ["WIZ_SENSOR", "WIZ_FILE_INTEGRITY_MONITORING", "WIN_CROWD_STRIKE", "WIN_SENTINEL_ONE"],
-  VCS: ["GITHUB_AUDIT_LOGS", "WIZ_VCS_FETCHER"],
-};
 
 export interface MitreTactic {
   id: string;
@@ -243,4 +223,3 @@ export const OPERATING_SYSTEMS = ["Amazon Linux 2", "Amazon Linux 2023", "Ubuntu
 export const SERVERLESS_RUNTIMES = ["python3.12", "python3.9", "nodejs20.x", "nodejs16.x", "java17", "go1.x", "dotnet8"] as const;
 export const K8S_NAMESPACES = ["default", "kube-system", "payments", "orders", "monitoring", "ingress-nginx", "auth", "data", "argocd", "cert-manager"] as const;
 export const CONTAINER_IMAGES = ["nginx", "api-server", "worker", "frontend", "redis", "postgres-exporter", "fluent-bit", "envoy", "checkout-service", "payments-api", "orders-worker", "grafana"] as const;
-export const GIT_ORGS_SUFFIX = ["-eng", "-platform", "", "-labs"] as const;

@@ -75,7 +75,8 @@ describe("generateTenant", () => {
   });
 
   it("keeps issue timestamps ordered, consistent with status, and in the 90 days before now", () => {
-    for (const issue of all(small, "issues")) {
+    for (let i = 0; i < 1_000; i += 1) {
+      const issue = small.issues.get(i);
       const created = parseWizTimestamp(String(issue.createdAt));
       const changed = parseWizTimestamp(String(issue.statusChangedAt));
       const updated = parseWizTimestamp(String(issue.updatedAt));
@@ -213,7 +214,7 @@ describe("generateTenant", () => {
     };
     const findingFields = ["portalUrl", "CVEDescription", "CVSSSeverity", "score", "exploitabilityScore", "impactScore", "dataSourceName", "hasExploit", "hasCisaKevExploit", "vendorSeverity", "firstDetectedAt", "lastDetectedAt", "remediation", "detailedName", "version", "fixedVersion", "detectionMethod", "link", "locationPath", "epssSeverity", "epssPercentile", "epssProbability", "validatedInRuntime", "layerMetadata", "projects", "ignoreRules"];
     const seen = new Set<string>();
-    for (let i = 0; i < 2_000; i += 1) {
+    for (let i = 0; i < 1_000; i += 1) {
       const finding = small.vulnerabilityFindings.get(i);
       for (const field of findingFields) expect(finding).toHaveProperty(field);
       expect(String(finding.name)).toMatch(/^CVE-\d{4}-\d{4,}$/);

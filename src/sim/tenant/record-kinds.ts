@@ -32,5 +32,3 @@ export const KIND = {
   commentThread: 27,
   cloudOrganization: 28,
 } as const;
-
-export type KindName = keyof typeof KIND;

@@ -123,9 +123,9 @@ function withTypename(value: unknown, typename: string): unknown {
 
 /** A recorded node with every served field present, connections flattened and union members typed. */
 export function normaliseRecord(collection: CollectionName, node: WizRecord, index: number, seed: number): WizRecord {
-  const out: WizRecord = {};
-  for (const [field, fallback] of Object.entries(RECORD_DEFAULTS[collection])) out[field] = node[field] === undefined ? fallback() : node[field];
-  for (const [field, value] of Object.entries(node)) if (!(field in out)) out[field] = value;
+  // Recorded fields keep their order; missing ones are appended.
+  const out: WizRecord = { ...node };
+  for (const [field, fallback] of Object.entries(RECORD_DEFAULTS[collection])) if (out[field] === undefined) out[field] = fallback();
   if (typeof out.id !== "string" || out.id === "") out.id = recordId(seed, ID_KIND[collection], index);
   for (const [field, fallback] of Object.entries(RECORD_DEFAULTS[collection])) {
     if (fallback === EMPTY) out[field] = list(out[field]);
@@ -139,19 +139,12 @@ export function normaliseRecord(collection: CollectionName, node: WizRecord, ind
       out.sourceRules = sourceRules.length === 0 && rule ? [out.sourceRule] : sourceRules;
       const details = obj(out.threatDetectionDetails);
       if (details) {
-        out.threatDetectionDetails = {
-          actors: [],
-          actorsTotalCount: 0,
-          actorsMaxCountReached: false,
-          resources: [],
-          resourcesTotalCount: 0,
-          resourcesMaxCountReached: false,
-          mainDetection: null,
-          eventOrigin: null,
-          ...details,
-          detections: list(details.detections),
-          cloudEventGroups: list(details.cloudEventGroups),
-        };
+        const whole: WizRecord = { ...details };
+        const defaults: WizRecord = { actors: [], actorsTotalCount: 0, actorsMaxCountReached: false, resources: [], resourcesTotalCount: 0, resourcesMaxCountReached: false, mainDetection: null, eventOrigin: null };
+        for (const [field, value] of Object.entries(defaults)) if (whole[field] === undefined) whole[field] = value;
+        whole.detections = list(details.detections);
+        whole.cloudEventGroups = list(details.cloudEventGroups);
+        out.threatDetectionDetails = whole;
       }
       break;
     }

@@ -161,8 +161,3 @@ export const VULNERABLE_ASSET_TYPENAME: Readonly<Record<string, string>> = {
   CONTAINER: "VulnerableAssetContainer",
   REPOSITORY_BRANCH: "VulnerableAssetRepositoryBranch",
 };
-
-/** Index of the type spec for a family and graph type (first match); -1 when the catalogue has none. */
-export function resourceTypeIndex(family: ResourceFamily, type: string, platform?: string): number {
-  return RESOURCE_TYPES.findIndex((t) => t.family === family && t.type === type && (platform === undefined || t.platform === platform));
-}

@@ -256,7 +256,3 @@ export function between(from: Millis, to: Millis, u: number): Millis {
 export function wizTime(ms: number): string | null {
   return Number.isNaN(ms) ? null : toWizTimestamp(ms);
 }
-
-export function ruleAt(model: TenantModel, index: number): TenantRule | undefined {
-  return model.rules[index];
-}
