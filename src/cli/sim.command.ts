@@ -1,4 +1,4 @@
-import { Command, Option, InvalidArgumentError } from "commander";
+import { Option, InvalidArgumentError, type Command } from "commander";
 import { pino } from "pino";
 import { parseFaultRule, type FaultRule } from "../sim/faults/fault-plan.js";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../sim/index.js";
@@ -64,7 +64,7 @@ export function simOptionsFrom(opts: SimCommandOptions): SimulatorOptions {
     activityPerHour: opts.activity,
     clock: { realtime: opts.realtime, speed: opts.speed },
     upload: { processingDelayMs: opts.uploadDelay * 1000, replaceOnNewUpload: opts.replaceOnUpload, staleAfterDays: opts.staleDays > 0 ? opts.staleDays : null },
-    webhooks: opts.webhook.map((url) => ({ url, events: ["issue.created", "issue.updated", "issue.resolved", "detection.created"] as const, ...(authHeader ? { authHeader } : {}) })).map((t) => ({ ...t, events: [...t.events] })),
+    webhooks: opts.webhook.map((url) => ({ url, events: ["issue.created", "issue.updated", "issue.resolved", "detection.created"], ...(authHeader ? { authHeader } : {}) })),
     faults,
     admin: opts.admin,
   };

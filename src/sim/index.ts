@@ -70,7 +70,8 @@ export interface SimulatorInfo {
   admin: boolean;
   now: string;
   tenant: Record<keyof TenantCounts, number>;
-  process: { rssBytes: number; heapUsedBytes: number };
+  /** This process's memory and CPU time (user + system, µs), for benchmarks and /metrics. */
+  process: { rssBytes: number; heapUsedBytes: number; cpuMicros: number };
 }
 
 export interface Simulator {
@@ -175,7 +176,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rateLimit: rateLimitOptions,
     admin: options.admin ?? true,
     now: new Date(clock.now()).toISOString(),
-    process: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
+    process: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed, cpuMicros: cpuMicros() },
     tenant: {
       projects: tenant.projects.size(),
       cloudAccounts: tenant.cloudAccounts.size(),
@@ -237,6 +238,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function cpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
 }
 
 export type { FaultRule, FaultSpec } from "./faults/fault-plan.js";

@@ -11,6 +11,15 @@ describe("fault plan", () => {
     expect(plan.list()).toHaveLength(0);
   });
 
+  it("targets GraphQL requests unless a rule names another path", () => {
+    const plan = new FaultPlan(() => 0);
+    plan.inject({ spec: { kind: "revoke-tokens" } });
+    plan.inject({ spec: { kind: "http-error", status: 503 }, path: "/oauth/token" });
+    expect(plan.take({ path: "/oauth/token" }).map((f) => f.kind)).toEqual(["http-error"]);
+    expect(plan.take({ path: "/graphql", rootFields: ["issuesV2"] }).map((f) => f.kind)).toEqual(["revoke-tokens"]);
+    expect(plan.list()).toHaveLength(0);
+  });
+
   it("keeps latency until cleared and honours probability with the injected random source", () => {
     const plan = new FaultPlan(() => 0.9);
     const id = plan.inject({ spec: { kind: "latency", fixedMs: 10 } });

@@ -19,7 +19,7 @@ export interface FaultRule {
   times?: number;
   /** Matching requests to let through untouched first (e.g. revoke tokens after the 10th page). */
   after?: number;
-  /** Only requests to this path (/graphql, /oauth/token, /upload). */
+  /** Requests to this path: /graphql (the default), /oauth/token, or /upload (every presigned PUT). */
   path?: string;
   /** Only GraphQL requests selecting this root field (e.g. issuesV2) or with this operation name. */
   rootField?: string;
@@ -35,6 +35,7 @@ export interface ActiveFault extends FaultRule {
 }
 
 export interface FaultRequest {
+  /** /graphql, /oauth/token or /upload (all presigned PUTs). */
   path: string;
   rootFields?: readonly string[];
   operationName?: string;
@@ -82,7 +83,7 @@ export class FaultPlan {
   take(request: FaultRequest): FaultSpec[] {
     const hit: FaultSpec[] = [];
     for (const rule of this.rules) {
-      if (rule.path && rule.path !== request.path) continue;
+      if ((rule.path ?? "/graphql") !== request.path) continue;
       if (rule.rootField && !(request.rootFields ?? []).includes(rule.rootField)) continue;
       if (rule.operationName && rule.operationName !== request.operationName) continue;
       rule.seen += 1;

@@ -129,12 +129,13 @@ function decodeCursor(cursor: string, keyCount: number, rootField: string): Deco
 export function pageSize(request: PageRequest): number {
   const first = request.first ?? request.defaultFirst;
   if (!Number.isInteger(first) || first < 0) {
-    throw wizError("BAD_USER_INPUT", `first must be a non-negative integer for ${request.rootField}, got ${first}.`);
+    throw wizError("BAD_USER_INPUT", `first must be a non-negative integer for ${request.rootField}, got ${first}.`, { argument: "first" });
   }
   if (first > request.cap) {
     throw wizError(
       "BAD_USER_INPUT",
       `first must be less than or equal to ${request.cap} for ${request.rootField} (got ${first}); request at most ${request.cap} per page and follow pageInfo.endCursor.`,
+      { argument: "first", maximum: request.cap },
     );
   }
   return first;

@@ -86,7 +86,7 @@ export function attachRootResolvers<C extends RootResolverContext>(
       if (!hasScope(name, [...context.scopes])) {
         throw wizError(
           "UNAUTHORIZED",
-          `Unauthorized: the service account lacks the permission needed for ${name} (${needed.join(" or ")}). Grant it in Wiz under Settings > Service Accounts, then request a new token.`,
+          `Unauthorized: the service account lacks the permission needed for ${name} (${needed.join(" or ")}). Grant it to the service account in Wiz (Settings > Access Management > Service Accounts), then request a new token.`,
           { requiredScopes: needed },
         );
       }

@@ -9,6 +9,8 @@ export interface RequestLogEntry {
   method: string;
   path: string;
   status: number;
+  userAgent?: string;
+  contentType?: string;
   clientId?: string;
   tokenId?: string;
   operationName?: string;

@@ -64,6 +64,8 @@ async function handle(deps: SimServerDeps, request: IncomingMessage, response: S
     method: request.method ?? "GET",
     path,
     status: 0,
+    userAgent: request.headers["user-agent"],
+    contentType: request.headers["content-type"],
   };
   const finish = (reply: Reply | "dropped"): void => {
     entry.durationMs = Date.now() - started;
@@ -89,7 +91,8 @@ async function handle(deps: SimServerDeps, request: IncomingMessage, response: S
     return;
   }
 
-  const faults = path === "/graphql" ? [] : deps.faults.take({ path });
+  const faultPath = path.startsWith("/upload/") ? "/upload" : path;
+  const faults = path === "/graphql" ? [] : deps.faults.take({ path: faultPath });
   if (path !== "/graphql" && (await applyTransportFaults(faults, response, finish, entry))) return;
 
   if (path === "/oauth/token" && request.method === "POST") {

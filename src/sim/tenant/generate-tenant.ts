@@ -139,10 +139,30 @@ function memo<F>(size: () => number, generate: (i: number) => F): (i: number) =>
   };
 }
 
+/**
+ * A direct-mapped cache: slot i % size keeps the newest entry. Bounded memory whatever the tenant size,
+ * and a page of findings that shares a few thousand resources builds each resource's facts once.
+ */
+function slotCache<F>(slots: number, generate: (i: number) => F): (i: number) => F {
+  const keys = new Int32Array(slots).fill(-1);
+  const values: F[] = new Array<F>(slots);
+  return (i) => {
+    const slot = i % slots;
+    if (keys[slot] === i) return values[slot] as F;
+    const value = generate(i);
+    keys[slot] = i;
+    values[slot] = value;
+    return value;
+  };
+}
+
+// Resource facts never change after generation (activity touches issues, findings and detections only).
+const RESOURCE_FACT_SLOTS = 16_384;
+
 function generatedFacts(model: TenantModel): FactSource {
   const s = model.stores;
   return {
-    resource: (i) => generateResourceFacts(model, i),
+    resource: slotCache(RESOURCE_FACT_SLOTS, (i) => generateResourceFacts(model, i)),
     account: memo(() => s.cloudAccounts.size(), (i) => generateAccountFacts(model, i)),
     cluster: memo(() => s.kubernetesClusters.size(), (i) => generateClusterFacts(model, i)),
     project: memo(() => s.projects.size(), (i) => generateProjectFacts(model, i)),
@@ -177,6 +197,7 @@ export function generateTenant(options: GenerateTenantOptions): Tenant {
     issueCounts: undefined,
     accountStats: undefined,
     providerIdIndex: undefined,
+    vulnerableAssets: new WeakMap(),
   };
   model.facts = generatedFacts(model);
   fillProjectColumns(model);

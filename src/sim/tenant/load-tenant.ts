@@ -178,6 +178,7 @@ export function loadTenantFromJson(dir: string | Record<string, unknown[]>, opti
     issueCounts: undefined,
     accountStats: undefined,
     providerIdIndex: undefined,
+    vulnerableAssets: new WeakMap(),
   };
   const required = (ms: number): number => (Number.isNaN(ms) ? now : at(ms));
 

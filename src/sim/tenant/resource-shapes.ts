@@ -165,8 +165,21 @@ export function entitySnapshot(f: ResourceFacts): WizRecord {
   };
 }
 
-/** Vulnerability finding `vulnerableAsset`: a union member with `__typename` and its type's own fields. */
-export function vulnerableAsset(f: ResourceFacts): WizRecord {
+/**
+ * Vulnerability finding `vulnerableAsset`. Findings of one resource share it: built once per facts object
+ * (the model's cache), frozen so no reader can change it for the others.
+ */
+export function vulnerableAsset(model: TenantModel, f: ResourceFacts): WizRecord {
+  let asset = model.vulnerableAssets.get(f);
+  if (!asset) {
+    asset = Object.freeze(buildVulnerableAsset(f));
+    model.vulnerableAssets.set(f, asset);
+  }
+  return asset;
+}
+
+/** A union member with `__typename` and its type's own fields. */
+function buildVulnerableAsset(f: ResourceFacts): WizRecord {
   const base: WizRecord = {
     __typename: VULNERABLE_ASSET_TYPENAME[f.type] ?? "VulnerableAssetVirtualMachine",
     id: f.id,

@@ -79,8 +79,16 @@ function collection<C extends { [K in keyof C]: TypedColumn }>(name: CollectionN
 export function createTenant(model: TenantModel): Tenant {
   const s = model.stores;
   const vcsCount = s.versionControlResources.size();
+  // Projects are embedded in most records; build each once per tenant version and share it (frozen).
+  const projectCache = new Map<number, { version: number; record: WizRecord }>();
   model.records = {
-    project: (i) => loadedOr(model, "projects", i, () => generateProjectRecord(model, i)),
+    project: (i) => {
+      const hit = projectCache.get(i);
+      if (hit && hit.version === model.version) return hit.record;
+      const record = Object.freeze(loadedOr(model, "projects", i, () => generateProjectRecord(model, i)));
+      projectCache.set(i, { version: model.version, record });
+      return record;
+    },
     cloudAccount: (i) => loadedOr(model, "cloudAccounts", i, () => generateCloudAccountRecord(model, i)),
     user: (i) =>
       loadedOr(model, "users", i, () => {

@@ -240,6 +240,8 @@ export interface TenantModel {
   /** Resource, container and VM counts per cloud account; resources never change, so built once. */
   accountStats: Int32Array | undefined;
   providerIdIndex: Map<string, number> | undefined;
+  /** Shared vulnerableAsset objects per resource facts object. */
+  readonly vulnerableAssets: WeakMap<ResourceFacts, WizRecord>;
 }
 
 /** A timestamp for a record, quantised to the microseconds Wiz prints, so string and column compare equal. */
