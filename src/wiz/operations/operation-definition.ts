@@ -1,0 +1,40 @@
+import type { z } from "zod";
+import type { RelayConnection } from "../paginate.js";
+
+/**
+ * One Wiz operation, defined once. The SDK methods, the CLI subcommands, the HTTP routes and the MCP
+ * tools are all derived from these definitions (n8n's resource/operation layout: one folder per
+ * resource, one file per operation).
+ */
+export interface OperationDefinition<Input extends z.ZodType = z.ZodType, Output = unknown, Node = unknown> {
+  /** Resource, camelCase, e.g. `issue`, `cloudResource`, `vulnerabilityFinding`. */
+  resource: string;
+  /** Operation, camelCase, e.g. `list`, `get`, `clearDueAt`. */
+  name: string;
+  /** One sentence for CLI help and the MCP tool description. */
+  description: string;
+  /** Validates and defaults the caller's input before any request is sent (exact Wiz filter shapes). */
+  input: Input;
+  /** The GraphQL document (tagged `/* GraphQL *\/` so the schema test validates it). */
+  document: string;
+  /** True when the operation changes state at Wiz (never replayed after it may have reached Wiz). */
+  mutating: boolean;
+  /** Service-account scopes, any one of which suffices (as schema/wiz.graphql's ROOT_FIELD_SCOPES). */
+  scopes: readonly string[];
+  /** Turns validated input into GraphQL variables. */
+  variables(input: z.output<Input>): Record<string, unknown>;
+  /** Shapes the response `data` into the operation's result. */
+  output(data: unknown, input: z.output<Input>): Output;
+  /** For list operations: where the Relay connection is in `data`, and the page cap of the query. */
+  paginated?: {
+    connection(data: unknown): RelayConnection<Node> | null | undefined;
+    pageCap: number;
+  };
+  /** Operations outside GraphQL (the upload PUT) run here instead of `document`. */
+  custom?: true;
+}
+
+/** The name a surface shows: `issue.list`, CLI `issue list`, MCP tool `issue_list`. */
+export function operationId(op: Pick<OperationDefinition, "resource" | "name">): string {
+  return `${op.resource}.${op.name}`;
+}
