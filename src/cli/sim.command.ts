@@ -21,6 +21,7 @@ export interface SimCommandOptions {
   seed: number;
   size: (typeof SIZES)[number];
   findings?: number;
+  issues?: number;
   tenantDir?: string;
   host: string;
   port: number;
@@ -53,7 +54,10 @@ export function simOptionsFrom(opts: SimCommandOptions): SimulatorOptions {
   return {
     seed: opts.seed,
     size: opts.size,
-    counts: opts.findings === undefined ? undefined : { vulnerabilityFindings: opts.findings },
+    counts: {
+      ...(opts.findings === undefined ? {} : { vulnerabilityFindings: opts.findings }),
+      ...(opts.issues === undefined ? {} : { issues: opts.issues }),
+    },
     tenantDir: opts.tenantDir,
     host: opts.host,
     port: opts.port,
@@ -75,6 +79,7 @@ export function addSimOptions(command: Command): Command {
     .option("--seed <n>", "tenant seed: the same seed always gives the same data", positiveInt("--seed"), 1)
     .addOption(new Option("--size <size>", "tenant size").choices(SIZES).default("medium"))
     .option("--findings <n>", "number of vulnerability findings (overrides the size)", positiveInt("--findings"))
+    .option("--issues <n>", "number of issues (overrides the size)", positiveInt("--issues"))
     .option("--tenant-dir <dir>", "load the tenant from recorded Wiz JSON (issues.json, vulnerabilityFindings.json, ...) instead of generating it")
     .option("--host <host>", "address to bind", "127.0.0.1")
     .option("--port <port>", "port to listen on (0 picks a free one)", positiveInt("--port"), 8787)
