@@ -205,6 +205,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     context,
     admin: options.admin === false ? undefined : createAdminRoutes({ clock, faults, log: requests, tokens, rateLimiter, uploads, info }),
     logger,
+    extraMetrics: () => tenantMetrics(info(), uploads.uploadsInFlight().length),
   });
   server.listen(options.port ?? 0, options.host ?? "127.0.0.1");
   await once(server, "listening");
@@ -238,6 +239,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function tenantMetrics(info: SimulatorInfo, uploadsInFlight: number): string {
+  const lines = ["# HELP wizsim_tenant_records Records in the simulated tenant, by kind.", "# TYPE wizsim_tenant_records gauge"];
+  for (const [kind, count] of Object.entries(info.tenant)) lines.push(`wizsim_tenant_records{kind="${kind}"} ${count}`);
+  lines.push(
+    "# HELP wizsim_uploads_in_flight Enrichment uploads not yet processed.",
+    "# TYPE wizsim_uploads_in_flight gauge",
+    `wizsim_uploads_in_flight ${uploadsInFlight}`,
+    "# HELP wizsim_clock_seconds Simulated time.",
+    "# TYPE wizsim_clock_seconds gauge",
+    `wizsim_clock_seconds ${Date.parse(info.now) / 1000}`,
+    "# HELP process_resident_memory_bytes Resident memory of the simulator process.",
+    "# TYPE process_resident_memory_bytes gauge",
+    `process_resident_memory_bytes ${info.process.rssBytes}`,
+  );
+  return `${lines.join("\n")}\n`;
 }
 
 function cpuMicros(): number {

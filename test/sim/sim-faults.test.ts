@@ -98,6 +98,15 @@ describe("simulator fault injection", () => {
     expect(sim.requests.list({ rootField: "issuesV2" })).toHaveLength(4);
   });
 
+  it("exposes Prometheus metrics with request totals by status and fault", async () => {
+    const response = await fetch(`${sim.url}/metrics`);
+    expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(/wizsim_requests_total\{path="\/graphql",status="200",code="",fault=""\} \d+/);
+    expect(text).toMatch(/wizsim_requests_total\{path="\/graphql",status="502",code="",fault="http-error"\} 2/);
+    expect(text).toMatch(/wizsim_tenant_records\{kind="issues"\} 300/);
+  });
+
   it("is scriptable from another process through the admin API", async () => {
     const added = await fetch(`${sim.url}/_sim/faults`, { method: "POST", body: JSON.stringify({ rule: "http-error:status=503,times=1" }) });
     expect(added.status).toBe(201);

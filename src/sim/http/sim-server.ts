@@ -29,6 +29,8 @@ export interface SimServerDeps {
   admin?: (request: IncomingMessage, body: string) => Promise<{ status: number; body: unknown } | undefined>;
   logger: Logger;
   maxBodyBytes?: number;
+  /** More Prometheus lines for /metrics (tenant sizes, uploads...). */
+  extraMetrics?: () => string;
 }
 
 interface Reply {
@@ -83,6 +85,13 @@ async function handle(deps: SimServerDeps, request: IncomingMessage, response: S
     return;
   }
 
+  if (path === "/metrics" && request.method === "GET") {
+    const reply: Reply = { status: 200, headers: { "content-type": "text/plain; version=0.0.4" }, body: `${deps.log.metrics()}${deps.extraMetrics?.() ?? ""}` };
+    send(response, reply);
+    finish(reply);
+    return;
+  }
+
   if (path.startsWith("/_sim/") && deps.admin) {
     const answer = await deps.admin(request, body.toString("utf8"));
     const reply = answer ? jsonReply(answer.status, answer.body) : jsonReply(404, { error: `No admin route ${request.method} ${path}` });
@@ -124,7 +133,7 @@ async function handle(deps: SimServerDeps, request: IncomingMessage, response: S
     return;
   }
 
-  const reply = jsonReply(404, { error: `Nothing is served at ${request.method} ${path}. Endpoints: POST /oauth/token, POST /graphql, PUT /upload/<id>.` });
+  const reply = jsonReply(404, { error: `Nothing is served at ${request.method} ${path}. Endpoints: POST /oauth/token, POST /graphql, PUT /upload/<id>, GET /metrics.` });
   send(response, reply);
   finish(reply);
 }
