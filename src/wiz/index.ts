@@ -44,3 +44,6 @@ export {
   type WizNetworkFailure,
   type WizRequestSummary,
 } from "./wiz-errors.js";
+export { WizClient } from "./wiz-client.js";
+export { OPERATIONS, OPERATION_MAP, RESOURCES, findOperation } from "./operations/registry.js";
+export type { OperationDefinition } from "./operations/operation-definition.js";

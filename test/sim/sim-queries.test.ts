@@ -324,3 +324,19 @@ function microsOf(value: string): number {
   const extra = /\.\d{3}(\d{1,3})/.exec(value)?.[1];
   return ms * 1000 + (extra ? Number(extra.padEnd(3, "0")) : 0);
 }
+
+describe("graphSearch with an issue's evidence query", () => {
+  it("returns the issue's resource, with null for the selected related block", async () => {
+    const sim = await startSimulator({ seed: 13, size: "tiny", rateLimit: { requestsPerSecond: 0 } });
+    try {
+      const issue = sim.tenant.issues.get(2);
+      const data = await new SimSession(sim).data<{ graphSearch: { nodes: Array<{ entities: Array<WizRecord | null> }> } }>(
+        `query Evidence($query: GraphEntityQueryInput) { graphSearch(query: $query, projectId: "*", first: 5, quick: true) { nodes { entities { id type } } } }`,
+        { query: issue.evidenceQuery },
+      );
+      expect(data.graphSearch.nodes).toEqual([{ entities: [{ id: (issue.entitySnapshot as WizRecord).id, type: (issue.entitySnapshot as WizRecord).type }, null] }]);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -1,5 +1,22 @@
+import type { Dispatcher } from "undici";
 import type { z } from "zod";
-import type { RelayConnection } from "../paginate.js";
+import type { Page, RelayConnection } from "../paginate.js";
+
+/** What an operation's `execute` runs with: the client's pipeline, never its credentials. */
+export interface OperationContext {
+  /** One GraphQL request through the client's token, retry and rate-limit pipeline. */
+  graphql<TData = unknown>(document: string, variables: Record<string, unknown>, options?: { mutating?: boolean }): Promise<TData>;
+  /** Walks a Relay connection one page at a time (see WizClientCore.paginate). */
+  pages<TNode, TData = unknown>(
+    document: string,
+    variables: Record<string, unknown>,
+    pick: (data: TData) => RelayConnection<TNode> | null | undefined,
+    options: { pageSizeCap: number },
+  ): AsyncIterable<Page<TNode>>;
+  /** For requests outside the Wiz API (the upload PUT): honours the proxy and CA settings, sends no Wiz token. */
+  dispatcher(): Dispatcher;
+  signal?: AbortSignal;
+}
 
 /**
  * One Wiz operation, defined once. The SDK methods, the CLI subcommands, the HTTP routes and the MCP
@@ -32,6 +49,12 @@ export interface OperationDefinition<Input extends z.ZodType = z.ZodType, Output
   };
   /** Operations outside GraphQL (the upload PUT) run here instead of `document`. */
   custom?: true;
+  /**
+   * For operations that are not one request of `document`: a lookup first (getEvidence, forensics by
+   * provider id), batches (listIDs), or no GraphQL at all (`custom`). Surfaces call this instead of
+   * sending `document` once; the input is already validated.
+   */
+  execute?(input: z.output<Input>, context: OperationContext): Promise<Output>;
 }
 
 /** The name a surface shows: `issue.list`, CLI `issue list`, MCP tool `issue_list`. */

@@ -201,9 +201,9 @@ export function graphSearch(_source: unknown, args: ConnectionArgs & { query?: G
   const { tenant } = context;
   const query = args.query;
   if (!query) throw wizError("BAD_USER_INPUT", "graphSearch needs a query, e.g. {type: [CLOUD_RESOURCE], select: true, where: {providerUniqueId: {EQUALS: [\"...\"]}}}.");
-  if (query.relationships?.length) {
-    throw wizError("BAD_USER_INPUT", "The simulator evaluates single-block graph queries only (type + where); remove query.relationships.");
-  }
+  // The simulator's graph has resources but no edges: relationship blocks are accepted, not evaluated,
+  // and each selected block among them answers null (as an optional block that matched nothing).
+  const relatedSelected = countSelected(query.relationships ?? []);
   const where = query.where as Record<string, { EQUALS?: unknown }> | undefined;
   const byProviderId = where?.providerUniqueId?.EQUALS;
   const candidates = byProviderId !== undefined ? resourceIndexesByProviderId(tenant, (Array.isArray(byProviderId) ? byProviderId : [byProviderId]).map(String)) : undefined;
@@ -219,11 +219,25 @@ export function graphSearch(_source: unknown, args: ConnectionArgs & { query?: G
     predicate(graphEntityOf(tenant.cloudResources.get(i)));
   const connection = listConnection(context, args, {
     rootField: "graphSearch",
-    collection: { size: () => tenant.cloudResources.size(), get: (i: number) => ({ entities: [graphEntityOf(tenant.cloudResources.get(i))], aggregateCount: null }) },
+    collection: {
+      size: () => tenant.cloudResources.size(),
+      get: (i: number) => ({ entities: [graphEntityOf(tenant.cloudResources.get(i)), ...Array.from({ length: relatedSelected }, () => null)], aggregateCount: null }),
+    },
     filter: { matches, key: `graphSearch:${canonicalKey(query)}:${args.projectId}` },
   });
   Object.defineProperty(connection, "maxCountReached", { get: () => false, enumerable: true });
   return connection;
+}
+
+function countSelected(relationships: readonly unknown[]): number {
+  let count = 0;
+  for (const relationship of relationships) {
+    const block = (relationship as { with?: GraphQueryInput & { relationships?: readonly unknown[] | null } }).with;
+    if (!block) continue;
+    if (block.select) count += 1;
+    count += countSelected(block.relationships ?? []);
+  }
+  return count;
 }
 
 export function graphEntityOf(record: WizRecord): WizRecord {

@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { defineOperation } from "../define-operation.js";
+import { wizUuid } from "../wiz-id.input.js";
+import { SCOPES } from "../wiz-scopes.js";
+import type { UpdatedIssue } from "./issue-node.js";
+import { updatedIssueOf } from "./updated-issue.js";
+
+// `override` replaces rather than merges, so it is the only way to null a field (XW's clear due date).
+const DOCUMENT = /* GraphQL */ `
+  mutation ClearIssueDueAt($issueId: ID!, $override: UpdateIssuePatch) {
+    updateIssue(input: {id: $issueId, override: $override}) {
+      issue {
+        id status dueAt resolutionReason resolutionNote updatedAt
+        notes { id createdAt updatedAt text user { id name email } serviceAccount { id name } }
+      }
+    }
+  }
+`;
+
+export const clearIssueDueAtOperation = defineOperation({
+  resource: "issue",
+  name: "clearDueAt",
+  description: "Remove an issue's due date (updateIssue with override {dueAt: null}).",
+  input: z.strictObject({ id: wizUuid("issue") }),
+  document: DOCUMENT,
+  mutating: true,
+  scopes: SCOPES.updateIssues,
+  variables: (input) => ({ issueId: input.id, override: { dueAt: null } }),
+  output: (data): UpdatedIssue => updatedIssueOf(data, "issue.clearDueAt"),
+});

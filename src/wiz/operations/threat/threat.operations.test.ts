@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Simulator } from "../../../sim/index.js";
+import type { WizRecord } from "../../../sim/tenant/types.js";
+import { simClient, startTestSimulator } from "../../sim-client.test-fixtures.js";
+import { WizClient } from "../../wiz-client.js";
+
+let sim: Simulator;
+let client: WizClient;
+
+beforeAll(async () => {
+  sim = await startTestSimulator();
+  client = new WizClient(simClient(sim));
+});
+afterAll(async () => {
+  await client.core.close();
+  await sim.close();
+});
+
+function threats(where: (issue: WizRecord) => boolean): WizRecord[] {
+  return Array.from({ length: sim.tenant.issues.size() }, (_, i) => sim.tenant.issues.get(i)).filter((i) => i.type === "THREAT_DETECTION" && where(i));
+}
+
+describe("threat operations against the simulator", () => {
+  it("list sends THREAT_DETECTION with filterScope ALL_ISSUE_DETECTIONS, newest first, and XD's filter shapes", async () => {
+    const expected = threats((i) => i.status === "OPEN" || i.status === "IN_PROGRESS");
+    const page = await client.threat.list({ filterBy: { status: ["OPEN", "IN_PROGRESS"], createdAt: { inLast: { amount: 3650, unit: "DurationFilterValueUnitDays" } } }, first: 500 });
+    expect(sim.requests.list({ rootField: "issuesV2" }).at(-1)?.variables).toEqual({
+      filterBy: { status: ["OPEN", "IN_PROGRESS"], createdAt: { inLast: { amount: 3650, unit: "DurationFilterValueUnitDays" } }, type: ["THREAT_DETECTION"] },
+      filterScope: "ALL_ISSUE_DETECTIONS",
+      orderBy: { field: "CREATED_AT", direction: "DESC" },
+      first: 500,
+    });
+    const newestFirst = [...expected].sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
+    expect(page.nodes.map((n) => n.id)).toEqual(newestFirst.map((i) => i.id));
+    expect(page.nodes.every((n) => n.type === "THREAT_DETECTION")).toBe(true);
+    const first = page.nodes[0];
+    const details = (newestFirst[0] as WizRecord).threatDetectionDetails as WizRecord;
+    expect(first?.threatDetectionDetails).toMatchObject({ eventOrigin: details.eventOrigin, actorsTotalCount: details.actorsTotalCount });
+  });
+
+  it("list wraps eventOrigin and passes platform and resource filters bare", async () => {
+    const record = threats(() => true)[0] as WizRecord;
+    const origin = String((record.threatDetectionDetails as WizRecord).eventOrigin);
+    const resourceId = String((record.entitySnapshot as WizRecord).id);
+    const platform = String((record.entitySnapshot as WizRecord).cloudPlatform);
+    const page = await client.threat.list({
+      filterBy: { eventOrigin: [origin as "WIZ_SENSOR"], threatResource: { ids: [resourceId] }, relatedEntity: { cloudPlatform: [platform as "AWS"] } },
+    });
+    expect(sim.requests.list({ rootField: "issuesV2" }).at(-1)?.variables?.filterBy).toEqual({
+      eventOrigin: { equals: [origin] },
+      threatResource: { ids: [resourceId] },
+      relatedEntity: { cloudPlatform: [platform] },
+      type: ["THREAT_DETECTION"],
+    });
+    expect(page.nodes.map((n) => n.id)).toContain(record.id);
+  });
+
+  it("get returns one threat with its actors, resources and detections", async () => {
+    const record = threats(() => true)[1] as WizRecord;
+    const threat = await client.threat.get({ id: String(record.id) });
+    expect(sim.requests.list({ rootField: "issuesV2" }).at(-1)?.variables).toEqual({
+      filterBy: { id: [record.id], type: ["THREAT_DETECTION"] },
+      filterScope: "ALL_ISSUE_DETECTIONS",
+    });
+    const details = record.threatDetectionDetails as WizRecord;
+    expect(threat).toMatchObject({ id: record.id, type: "THREAT_DETECTION", severity: record.severity });
+    expect(threat.threatDetectionDetails?.actors.map((a) => a.id)).toEqual((details.actors as WizRecord[]).map((a) => a.id));
+    expect(threat.threatDetectionDetails?.detections.totalCount).toBeGreaterThan(0);
+  });
+});
