@@ -1,11 +1,26 @@
 import { Command } from "commander";
 import { registerSimCommand } from "./sim.command.js";
 import { packageVersion } from "../version.js";
+import { OPERATIONS } from "../wiz/operations/registry.js";
+import { WizClient } from "../wiz/wiz-client.js";
+import { processIo } from "./cli-io.js";
+import { EXIT_CODES, EXIT_CODES_HELP } from "./exit-codes.js";
+import { registerMcpCommand } from "./mcp.command.js";
+import { registerOperationCommands, type OpenOperationClient } from "./operation.commands.js";
+import { registerTestConnectionCommand } from "./test-connection.command.js";
 
 export function createProgram(): Command {
   const program = new Command("wizbridge")
     .description("Connect Wiz with your security stack: pull, operate, push. Includes a local Wiz simulator.")
-    .version(packageVersion());
+    .version(packageVersion())
+    // Usage errors (unknown flag, bad choice, missing subcommand) exit 2 like other input errors; help and version exit 0.
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_CODES.input))
+    .addHelpText("after", `\n${EXIT_CODES_HELP}`);
+  const io = processIo();
+  const openClient: OpenOperationClient = (settings, logger) => new WizClient(settings, { logger });
   registerSimCommand(program);
+  registerTestConnectionCommand(program, io);
+  registerMcpCommand(program, { operations: OPERATIONS, openClient, io });
+  registerOperationCommands(program, { operations: OPERATIONS, openClient, io });
   return program;
 }
