@@ -7,6 +7,8 @@ import { processIo } from "./cli-io.js";
 import { EXIT_CODES, EXIT_CODES_HELP } from "./exit-codes.js";
 import { registerMcpCommand } from "./mcp.command.js";
 import { registerOperationCommands, type OpenOperationClient } from "./operation.commands.js";
+import { registerStartCommand } from "./start.command.js";
+import { registerSyncCommand } from "./sync.command.js";
 import { registerTestConnectionCommand } from "./test-connection.command.js";
 
 export function createProgram(): Command {
@@ -18,6 +20,8 @@ export function createProgram(): Command {
     .addHelpText("after", `\n${EXIT_CODES_HELP}`);
   const io = processIo();
   const openClient: OpenOperationClient = (settings, logger) => new WizClient(settings, { logger });
+  registerStartCommand(program);
+  registerSyncCommand(program);
   registerSimCommand(program);
   registerTestConnectionCommand(program, io);
   registerMcpCommand(program, { operations: OPERATIONS, openClient, io });

@@ -135,13 +135,6 @@ export function registerSimCommand(program: Command): void {
   addSimOptions(program.command("sim").description("Run the local Wiz simulator: OAuth, GraphQL, upload flow, webhooks, fault injection")).action(async (opts: SimCommandOptions) => {
     await runSimulatorUntilStopped(opts);
   });
-  addSimOptions(
-    program
-      .command("start")
-      .description("Run the main job on the embedded default. Until the sync engine lands this starts the simulator tenant and prints how to reach it."),
-  ).action(async (opts: SimCommandOptions) => {
-    await runSimulatorUntilStopped(opts);
-  });
 }
 
 async function runSimulatorUntilStopped(opts: SimCommandOptions): Promise<void> {

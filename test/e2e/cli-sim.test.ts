@@ -1,5 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -62,11 +65,24 @@ describe("wizbridge sim (built CLI)", () => {
     expect(code).toBe(0);
   });
 
-  it("`start` runs the simulator tenant as the main job for now", async () => {
-    const cli = startCli(["start", "--size", "tiny", "--port", "0", "--json"]);
-    running = cli.child;
-    const line = await cli.waitFor(/\{.*\}\n/);
-    expect(JSON.parse(line)).toMatchObject({ graphqlUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/), audience: "wiz-api", tenant: { issues: 300 } });
+  it("`start` runs the main job on the embedded default: simulator tenant, SQLite store, JSONL sink", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "wizbridge-start-"));
+    try {
+      const cli = startCli(["start", "--data-dir", dataDir]);
+      running = cli.child;
+      await cli.waitFor(/Press Ctrl\+C to stop/);
+      expect(cli.output()).toMatch(/Wiz simulator\s+http:\/\/127\.0\.0\.1:\d+\/graphql/);
+      expect(cli.output()).toContain(join(dataDir, "wizbridge.db"));
+      const events = join(dataDir, "events", "events.jsonl");
+      for (let i = 0; i < 600 && !(existsSync(events) && readFileSync(events, "utf8").split("\n").length > 100); i += 1) await new Promise((r) => setTimeout(r, 100));
+      const first = JSON.parse(readFileSync(events, "utf8").split("\n")[0] ?? "{}") as Record<string, unknown>;
+      expect(first).toMatchObject({ source: "wiz", stream: expect.any(String), raw: expect.any(Object) });
+      running.kill("SIGTERM");
+      const [code] = (await once(running, "exit")) as [number | null];
+      expect(code).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("explains a bad option and exits non-zero", async () => {

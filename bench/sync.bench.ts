@@ -1,0 +1,192 @@
+/**
+ * npm run bench:sync — the pull engine end to end (simulator -> engine -> SQLite outbox -> JSONL), two profiles:
+ *   realistic: 100,000 vulnerability findings, 300 ms per request, 5 req/s tenant limit
+ *   scaled:    1,000,000 vulnerability findings, 50 ms per request, 50 req/s tenant limit
+ * Reports wall time, records/s as a ratio of (rate limit x page size), peak RSS of the engine process,
+ * throttled requests, and the requests of a second, unchanged run.
+ *
+ * Env: BENCH_PROFILE (realistic | scaled | both; default both), BENCH_FINDINGS, BENCH_LATENCY_MS, BENCH_RATE,
+ * BENCH_PAGE (500), BENCH_CONCURRENCY (slices in flight; default from the profile).
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { pino } from "pino";
+import { request } from "undici";
+import { openStore } from "../src/store/store-database.js";
+import { buildSyncConfig } from "../src/sync/config-loader.js";
+import { WizFilterValidator } from "../src/sync/filter-validator.js";
+import { SyncEngine } from "../src/sync/sync-engine.js";
+import { loadWizSchema } from "../src/sync/wiz-schema-file.js";
+
+interface Profile {
+  name: string;
+  findings: number;
+  latencyMs: number;
+  rate: number;
+  concurrency: number;
+}
+
+const PROFILES: Record<string, Profile> = {
+  realistic: { name: "realistic", findings: 100_000, latencyMs: 300, rate: 5, concurrency: 4 },
+  scaled: { name: "scaled", findings: 1_000_000, latencyMs: 50, rate: 50, concurrency: 8 },
+};
+const PAGE = Number(process.env.BENCH_PAGE ?? 500);
+
+interface SimInfo {
+  url: string;
+  graphqlUrl: string;
+  tokenUrl: string;
+  audience: string;
+  clientId: string;
+  clientSecret: string;
+  tenant: { vulnerabilityFindings: number };
+}
+
+interface LoggedRequest {
+  startedAt: number;
+  status: number;
+  rootFields?: string[];
+}
+
+/** The simulator in its own process (as `wizbridge sim`), so its work does not share the engine's event loop. */
+async function startSimulatorProcess(profile: Profile): Promise<{ info: SimInfo; stop: () => Promise<void> }> {
+  const cli = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+  const args = [cli, "sim", "--size", "small", "--findings", String(profile.findings), "--rate-limit", String(profile.rate), "--fault", `latency:fixed=${profile.latencyMs}`, "--port", "0", "--json"];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.setEncoding("utf8");
+  const info = await new Promise<SimInfo>((resolve, reject) => {
+    child.stdout.on("data", (chunk: string) => {
+      out += chunk;
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve(JSON.parse(line) as SimInfo);
+    });
+    child.once("exit", (code) => reject(new Error(`simulator exited with ${code} before it was ready`)));
+  });
+  return {
+    info,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await once(child, "exit").catch(() => undefined);
+    },
+  };
+}
+
+async function admin<T>(info: SimInfo, method: "GET" | "DELETE", path: string): Promise<T> {
+  const response = await request(`${info.url}/_sim/${path}`, { method });
+  return (await response.body.json()) as T;
+}
+
+async function runProfile(profile: Profile): Promise<Record<string, unknown>> {
+  const { info, stop } = await startSimulatorProcess(profile);
+  const dir = mkdtempSync(join(tmpdir(), `wizbridge-bench-sync-${profile.name}-`));
+  const logger = pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2));
+  const config = buildSyncConfig(
+    {
+      dataDir: dir,
+      delivery: { batchSize: PAGE },
+      connectors: [
+        {
+          id: "bench",
+          connection: { clientId: info.clientId, clientSecret: info.clientSecret, endpoint: info.graphqlUrl, tokenUrl: info.tokenUrl, audience: info.audience, allowNonWizHosts: true },
+          // The engine paces to the tenant's limit; the simulator enforces the same limit.
+          rateLimit: { requestsPerSecond: profile.rate, maxConcurrency: profile.concurrency },
+          concurrency: profile.concurrency,
+          outboxLimit: 200_000,
+          sinks: ["events"],
+          streams: { vulnerabilityFindings: { pageSize: PAGE } },
+        },
+      ],
+      sinks: { events: { type: "jsonl", directory: join(dir, "events") } },
+    },
+    { baseDir: dir, validator: new WizFilterValidator(loadWizSchema()), source: "bench", env: {} },
+  );
+  const store = await openStore(config.storePath);
+  const engine = new SyncEngine({ config, store, logger });
+  let peakRss = process.memoryUsage.rss();
+  let peakHeap = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  }, 250);
+  try {
+    await admin(info, "DELETE", "requests");
+    const started = performance.now();
+    const [first] = await engine.runOnce();
+    const pending = await engine.drain(600_000);
+    const seconds = (performance.now() - started) / 1000;
+    const log = await admin<{ requests: LoggedRequest[] }>(info, "GET", "requests?last=100000");
+    const served = log.requests.filter((r) => r.rootFields?.includes("vulnerabilityFindings"));
+    const t0 = served[0]?.startedAt ?? 0;
+    const throttled = served.filter((r) => r.status === 429);
+    const records = first?.streams[0]?.records ?? 0;
+    const ceiling = profile.rate * PAGE;
+
+    await admin(info, "DELETE", "requests");
+    const [second] = await engine.runOnce();
+    await engine.drain(60_000);
+    const secondLog = await admin<{ requests: LoggedRequest[] }>(info, "GET", "requests?last=100000");
+
+    return {
+      profile: profile.name,
+      findings: info.tenant.vulnerabilityFindings,
+      injectedLatencyMs: profile.latencyMs,
+      tenantLimitPerSecond: profile.rate,
+      pageSize: PAGE,
+      slicesInFlight: profile.concurrency,
+      status: first?.status,
+      records,
+      delivered: records - pending,
+      wallSeconds: round(seconds),
+      recordsPerSecond: Math.round(records / seconds),
+      ratioToLimit: round(records / seconds / ceiling),
+      requests: served.length,
+      throttled: throttled.length,
+      throttledAfterFirstMinute: throttled.filter((r) => r.startedAt - t0 > 60_000).length,
+      peakRssMB: Math.round(peakRss / 1024 / 1024),
+      peakHeapMB: Math.round(peakHeap / 1024 / 1024),
+      unchangedRun: { requests: secondLog.requests.filter((r) => r.rootFields?.includes("vulnerabilityFindings")).length, emitted: second?.streams[0]?.emitted },
+    };
+  } finally {
+    clearInterval(sampler);
+    await engine.close();
+    await store.close();
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+async function main(): Promise<void> {
+  const which = process.env.BENCH_PROFILE ?? "both";
+  const names = which === "both" ? ["realistic", "scaled"] : [which];
+  const results = [];
+  for (const name of names) {
+    const base = PROFILES[name];
+    if (!base) throw new Error(`BENCH_PROFILE must be realistic, scaled or both, got ${name}`);
+    const profile: Profile = {
+      ...base,
+      findings: Number(process.env.BENCH_FINDINGS ?? base.findings),
+      latencyMs: Number(process.env.BENCH_LATENCY_MS ?? base.latencyMs),
+      rate: Number(process.env.BENCH_RATE ?? base.rate),
+      concurrency: Number(process.env.BENCH_CONCURRENCY ?? base.concurrency),
+    };
+    const result = await runProfile(profile);
+    results.push(result);
+    console.log(JSON.stringify(result, null, 2));
+  }
+  const targets = "targets: >= 0.9 of the limit, peak RSS < 300 MB, no throttling after the first minute, a handful of requests for an unchanged run";
+  console.log(`\nbench:sync  ${results.map((r) => `${String(r.profile)}: ${String(r.recordsPerSecond)}/s (${Math.round(Number(r.ratioToLimit) * 100)}% of the limit), ${String(r.peakRssMB)} MB, unchanged run ${String((r.unchangedRun as { requests: number }).requests)} requests`).join("; ")}\n${targets}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

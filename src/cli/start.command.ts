@@ -1,0 +1,125 @@
+import { resolve } from "node:path";
+import type { Writable } from "node:stream";
+import { InvalidArgumentError, type Command } from "commander";
+import type { Logger } from "pino";
+import { startSimulator, type Simulator } from "../sim/index.js";
+import { describeSink } from "../sinks/sink-factory.js";
+import { ConfigError } from "../sync/config-error.js";
+import { buildSyncConfig, loadSyncConfigFile } from "../sync/config-loader.js";
+import { embeddedDefaultConfig, EMBEDDED_CONNECTOR_ID } from "../sync/embedded-default.js";
+import { WizFilterValidator } from "../sync/filter-validator.js";
+import type { SyncConfig } from "../sync/sync-config.js";
+import { createSyncLogger } from "../sync/sync-logger.js";
+import { openSyncSession } from "../sync/sync-session.js";
+import { loadWizSchema } from "../sync/wiz-schema-file.js";
+
+export interface StartCommandOptions {
+  config?: string;
+  dataDir: string;
+  logLevel: string;
+  seed: number;
+}
+
+export interface CommandIo {
+  out: Writable;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Stops the command (tests); default: SIGINT or SIGTERM. */
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+/** The config to run, and the embedded simulator when there is no config file. */
+export interface ResolvedRunConfig {
+  config: SyncConfig;
+  simulator?: Simulator;
+}
+
+/** Loads the config file, or starts the embedded default: the simulator with a demo tenant and one connector with every stream. */
+export async function resolveRunConfig(opts: { config?: string; dataDir: string; seed: number }, io: CommandIo, logger: Logger): Promise<ResolvedRunConfig> {
+  const validator = new WizFilterValidator(loadWizSchema());
+  if (opts.config) {
+    return { config: loadSyncConfigFile(opts.config, { validator, env: io.env, onWarning: (message) => logger.warn(message) }) };
+  }
+  // Realtime with background activity, so the demo tenant changes and incremental runs have something to find.
+  const simulator = await startSimulator({ seed: opts.seed, size: "small", clock: { realtime: true }, activityPerHour: 240, logger });
+  const dataDir = resolve(opts.dataDir);
+  const connection = { clientId: simulator.clientId, clientSecret: simulator.clientSecret, endpoint: simulator.graphqlUrl, tokenUrl: simulator.tokenUrl, audience: simulator.audience, allowNonWizHosts: true };
+  const config = buildSyncConfig(embeddedDefaultConfig(dataDir, connection), { baseDir: dataDir, validator, source: "the embedded default", env: io.env });
+  return { config, simulator };
+}
+
+export function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number >= 0, got ${JSON.stringify(value)}.`);
+    return n;
+  };
+}
+
+/** What a user needs to find everything: where the data comes from, where it goes, where state lives. */
+export function describeRun(config: SyncConfig, simulator: Simulator | undefined): string {
+  const lines = [simulator ? "wizbridge is running the embedded default (no --config given):" : "wizbridge is running:"];
+  if (simulator) {
+    const t = simulator.info().tenant;
+    lines.push(`  Wiz simulator  ${simulator.graphqlUrl}  (demo tenant: ${t.issues} issues, ${t.vulnerabilityFindings} findings, ${t.cloudResources} resources, ${t.detections} detections)`);
+  }
+  for (const c of config.connectors) {
+    const streams = c.streams.map((s) => `${s.name} (${s.schedule.kind === "once" ? "once" : s.schedule.kind === "interval" ? `every ${s.schedule.source}` : `cron ${s.schedule.source}`})`).join(", ");
+    lines.push(`  Connector      ${c.id}${c.enabled ? "" : " (disabled)"}: ${c.connection.endpoint}, ${c.rateLimit.requestsPerSecond} req/s; ${streams}`);
+    lines.push(`                 sinks: ${c.sinks.join(", ")}${c.sampling ? `; sampling the top ${c.sampling.assets} assets by risk` : ""}`);
+  }
+  lines.push(`  Store          ${config.storePath} (SQLite: connectors, cursors, runs, outbox, dead letters)`);
+  for (const [id, spec] of Object.entries(config.sinks)) lines.push(`  Sink           ${describeSink(id, spec)}`);
+  lines.push("  Logs           stderr (pino JSON)");
+  return lines.join("\n");
+}
+
+/** `wizbridge start`: every connector on its schedule until SIGINT/SIGTERM; resumes where it stopped. Returns the exit code. */
+export async function runStartCommand(opts: StartCommandOptions, io: CommandIo): Promise<number> {
+  const logger = io.logger ?? createSyncLogger(opts.logLevel);
+  let resolved: ResolvedRunConfig;
+  try {
+    resolved = await resolveRunConfig(opts, io, logger);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.out.write(`wizbridge: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const { config, simulator } = resolved;
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  if (io.signal) io.signal.addEventListener("abort", onSignal, { once: true });
+  else {
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  }
+  const session = await openSyncSession(config, logger);
+  try {
+    // The embedded simulator is a fresh tenant on every start: re-export it (event ids are stable, so deduplicating sinks see no change).
+    if (simulator) await session.engine.requestResync(EMBEDDED_CONNECTOR_ID);
+    io.out.write(`${describeRun(config, simulator)}\nPress Ctrl+C to stop; the next start resumes where this one stopped.\n`);
+    await session.engine.runScheduled(stop.signal);
+    logger.info("stopping: the page in flight is abandoned without moving its cursor; delivery stops after its current batch");
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await session.close();
+    await simulator?.close();
+  }
+  return 0;
+}
+
+export function registerStartCommand(program: Command): Command {
+  return program
+    .command("start")
+    .description("Run the main job: every connector's streams on their schedules into their sinks, until stopped. Without --config: the simulator, one connector with every stream, SQLite and JSONL under --data-dir")
+    .option("-c, --config <file>", "connector config file (YAML or JSON)")
+    .option("--data-dir <dir>", "where the embedded default keeps its store and events", "./data")
+    .option("--seed <n>", "seed of the embedded simulator's demo tenant", positiveNumber("--seed"), 1)
+    .option("--log-level <level>", "log level: fatal, error, warn, info, debug", "info")
+    .action(async (opts: StartCommandOptions) => {
+      process.exitCode = await runStartCommand(opts, { out: process.stdout, env: process.env });
+    });
+}

@@ -1,0 +1,108 @@
+import type { Command } from "commander";
+import { isStreamName, STREAM_NAMES, type StreamName } from "../model/stream-name.js";
+import { ConfigError } from "../sync/config-error.js";
+import { EMBEDDED_CONNECTOR_ID } from "../sync/embedded-default.js";
+import { createProgressReporter } from "../sync/sync-progress.js";
+import { createSyncLogger } from "../sync/sync-logger.js";
+import { openSyncSession, syncOnce } from "../sync/sync-session.js";
+import { positiveNumber, resolveRunConfig, type CommandIo, type ResolvedRunConfig } from "./start.command.js";
+
+export interface SyncCommandOptions {
+  config?: string;
+  dataDir: string;
+  connector: string[];
+  stream: string[];
+  full: boolean;
+  drainTimeout: number;
+  logLevel: string;
+  seed: number;
+  json: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `wizbridge sync`: the selected connectors' streams once, delivered, then exit. Returns the exit code. */
+export async function runSyncCommand(opts: SyncCommandOptions, io: CommandIo & { tty?: boolean }): Promise<number> {
+  const logger = io.logger ?? createSyncLogger(opts.logLevel);
+  const unknownStreams = opts.stream.filter((s) => !isStreamName(s));
+  if (unknownStreams.length > 0) {
+    io.out.write(`wizbridge: unknown stream ${unknownStreams.map((s) => `"${s}"`).join(", ")} for --stream; streams are ${STREAM_NAMES.join(", ")}.\n`);
+    return 2;
+  }
+  let resolved: ResolvedRunConfig;
+  try {
+    resolved = await resolveRunConfig(opts, io, logger);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.out.write(`wizbridge: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const { config, simulator } = resolved;
+  const known = config.connectors.map((c) => c.id);
+  const unknownConnectors = opts.connector.filter((c) => !known.includes(c));
+  if (unknownConnectors.length > 0) {
+    io.out.write(`wizbridge: no connector ${unknownConnectors.map((c) => `"${c}"`).join(", ")} in the config (--connector); connectors are ${known.join(", ")}.\n`);
+    await simulator?.close();
+    return 2;
+  }
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  if (io.signal) io.signal.addEventListener("abort", onSignal, { once: true });
+  else {
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  }
+  const progress = createProgressReporter({ tty: !opts.json && (io.tty ?? false), out: io.out, logger });
+  const session = await openSyncSession(config, logger, { onProgress: (id, p, final) => progress.onProgress(id, p, final) });
+  try {
+    // A fresh embedded simulator is a new tenant: export it in full.
+    const full = opts.full || simulator !== undefined;
+    const result = await syncOnce(session, {
+      ...(opts.connector.length > 0 ? { connectors: opts.connector } : simulator ? { connectors: [EMBEDDED_CONNECTOR_ID] } : {}),
+      ...(opts.stream.length > 0 ? { streams: opts.stream as StreamName[] } : {}),
+      full,
+      drainTimeoutMs: opts.drainTimeout * 1000,
+      signal: stop.signal,
+    });
+    if (opts.json) {
+      io.out.write(`${JSON.stringify({ ...result, stopped: stop.signal.aborted })}\n`);
+    } else {
+      for (const summary of result.summaries) {
+        io.out.write(`${summary.connectorId}: run ${summary.runId} ${summary.status}${summary.error ? ` (${summary.error.code}: ${summary.error.message}${summary.error.fix ? ` Fix: ${summary.error.fix}` : ""})` : ""}\n`);
+        for (const s of summary.streams) {
+          io.out.write(`  ${s.stream.padEnd(24)} ${String(s.records).padStart(9)} records ${String(s.emitted).padStart(9)} new or changed ${String(s.pages).padStart(6)} pages  ${s.status}\n`);
+        }
+      }
+      if (result.undelivered > 0) io.out.write(`${result.undelivered} deliveries are still waiting in the outbox (a sink is down or slow); the next sync or start delivers them.\n`);
+    }
+    if (stop.signal.aborted) return 130;
+    return result.summaries.every((s) => s.status === "succeeded") ? 0 : 1;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await session.close();
+    await simulator?.close();
+  }
+}
+
+export function registerSyncCommand(program: Command): Command {
+  return program
+    .command("sync")
+    .description("Sync once and exit: each connector's streams (full the first time, then incremental) into its sinks. Without --config: the embedded demo tenant")
+    .option("-c, --config <file>", "connector config file (YAML or JSON)")
+    .option("--data-dir <dir>", "where the embedded default keeps its store and events", "./data")
+    .option("--connector <id>", "only this connector; repeatable", collect, [])
+    .option("--stream <name>", `only this stream (${STREAM_NAMES.join(", ")}); repeatable`, collect, [])
+    .option("--full", "full resync of the selected streams: forget their cursors and export everything again", false)
+    .option("--drain-timeout <seconds>", "how long to wait for the sinks to take every event before exiting", positiveNumber("--drain-timeout"), 60)
+    .option("--seed <n>", "seed of the embedded simulator's demo tenant", positiveNumber("--seed"), 1)
+    .option("--log-level <level>", "log level: fatal, error, warn, info, debug", "info")
+    .option("--json", "print the run summaries as one JSON line", false)
+    .action(async (opts: SyncCommandOptions) => {
+      process.exitCode = await runSyncCommand(opts, { out: process.stdout, env: process.env, tty: process.stdout.isTTY === true });
+    });
+}

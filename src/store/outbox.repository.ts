@@ -1,0 +1,64 @@
+import { sql } from "kysely";
+import type { StoreDb } from "./store-database.js";
+
+export interface OutboxEntry {
+  connectorId: string;
+  stream: string;
+  eventId: string;
+  /** The serialised WizEvent, written to sinks as is. */
+  payload: string;
+}
+
+export interface OutboxRow extends OutboxEntry {
+  seq: number;
+}
+
+/** Events waiting for delivery, in commit order (`seq`). Rows leave once every sink of the connector has them. */
+export class OutboxRepository {
+  constructor(private readonly db: StoreDb) {}
+
+  async append(entries: readonly OutboxEntry[], now: number): Promise<void> {
+    // Chunked: SQLite caps the bound parameters of one statement.
+    for (let i = 0; i < entries.length; i += 1000) {
+      const chunk = entries.slice(i, i + 1000);
+      await this.db
+        .insertInto("outbox")
+        .values(chunk.map((e) => ({ connector_id: e.connectorId, stream: e.stream, event_id: e.eventId, payload: e.payload, created_at: now })))
+        .execute();
+    }
+  }
+
+  async readAfter(connectorId: string, afterSeq: number, limit: number): Promise<OutboxRow[]> {
+    const rows = await this.db
+      .selectFrom("outbox")
+      .select(["seq", "connector_id", "stream", "event_id", "payload"])
+      .where("connector_id", "=", connectorId)
+      .where("seq", ">", afterSeq)
+      .orderBy("seq")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ seq: r.seq, connectorId: r.connector_id, stream: r.stream, eventId: r.event_id, payload: r.payload }));
+  }
+
+  /** Events of the connector that at least one of its sinks has not acknowledged. */
+  async backlog(connectorId: string, oldestDeliveredSeq: number): Promise<number> {
+    const row = await this.db
+      .selectFrom("outbox")
+      .select(sql<number>`count(*)`.as("n"))
+      .where("connector_id", "=", connectorId)
+      .where("seq", ">", oldestDeliveredSeq)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async deleteUpTo(connectorId: string, seq: number): Promise<void> {
+    await this.db.deleteFrom("outbox").where("connector_id", "=", connectorId).where("seq", "<=", seq).execute();
+  }
+
+  async count(connectorId?: string): Promise<number> {
+    let query = this.db.selectFrom("outbox").select(sql<number>`count(*)`.as("n"));
+    if (connectorId !== undefined) query = query.where("connector_id", "=", connectorId);
+    const row = await query.executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+}

@@ -1,0 +1,36 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { Kysely, SqliteDialect } from "kysely";
+import { migrateToLatest } from "./migrations.js";
+import type { StoreSchema } from "./store-schema.js";
+
+export type StoreDb = Kysely<StoreSchema>;
+
+export interface Store {
+  readonly db: StoreDb;
+  /** The file path, or ":memory:". */
+  readonly path: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (creating if needed) the embedded SQLite store and runs its migrations. WAL lets the dispatchers
+ * read while a page commits; synchronous=NORMAL in WAL mode survives a process crash (kill -9), which is
+ * the failure this store is built for, at a fraction of FULL's fsync cost.
+ */
+export async function openStore(path: string): Promise<Store> {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("foreign_keys = ON");
+  const db = new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrateToLatest(db as unknown as Kysely<unknown>);
+  return {
+    db,
+    path,
+    close: () => db.destroy(),
+  };
+}

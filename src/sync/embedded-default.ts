@@ -1,0 +1,25 @@
+import { join } from "node:path";
+import type { SyncConfigFile } from "./sync-config.js";
+
+export const EMBEDDED_CONNECTOR_ID = "demo";
+
+/**
+ * The configuration `wizbridge start` runs without a file: one connector on the given tenant (the local
+ * simulator) with every stream on its default schedule, the SQLite store and a JSONL sink under dataDir.
+ */
+export function embeddedDefaultConfig(dataDir: string, connection: Record<string, unknown>): SyncConfigFile {
+  return {
+    dataDir,
+    connectors: [
+      {
+        id: EMBEDDED_CONNECTOR_ID,
+        connection,
+        // Under the simulator's default limit of 5 requests/s, so nothing is ever throttled.
+        rateLimit: { requestsPerSecond: 4, maxConcurrency: 3 },
+        sinks: ["events"],
+        streams: "all",
+      },
+    ],
+    sinks: { events: { type: "jsonl", directory: join(dataDir, "events") } },
+  };
+}

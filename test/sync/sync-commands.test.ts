@@ -1,0 +1,153 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { Command } from "commander";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { registerStartCommand, runStartCommand } from "../../src/cli/start.command.js";
+import { registerSyncCommand, runSyncCommand, type SyncCommandOptions } from "../../src/cli/sync.command.js";
+import type { Simulator } from "../../src/sim/index.js";
+import { RunRepository } from "../../src/store/run.repository.js";
+import { openStore } from "../../src/store/store-database.js";
+import { readJsonl, silentLogger, startTestSimulator, tempDir } from "./sync-fixtures.js";
+
+function capture() {
+  const out = new PassThrough();
+  let text = "";
+  out.setEncoding("utf8").on("data", (c: string) => (text += c));
+  return { out, text: () => text };
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("the sync and start commands", () => {
+  let sim: Simulator;
+  let dir: string;
+  let configPath: string;
+
+  beforeEach(async () => {
+    sim = await startTestSimulator();
+    dir = tempDir("wizbridge-cmd-");
+    configPath = join(dir, "wizbridge.yaml");
+    writeFileSync(
+      configPath,
+      [
+        "connectors:",
+        "  - id: tenant-a",
+        "    connection:",
+        `      clientId: ${sim.clientId}`,
+        "      clientSecret: ${SIM_SECRET}",
+        `      endpoint: ${sim.graphqlUrl}`,
+        `      tokenUrl: ${sim.tokenUrl}`,
+        "      allowNonWizHosts: true",
+        "    rateLimit: {requestsPerSecond: 0, maxConcurrency: 4}",
+        "    sinks: [events]",
+        "    streams:",
+        "      issues: {schedule: 1h}",
+        "      projects: {schedule: once}",
+        "sinks:",
+        "  events: {type: jsonl, directory: ./events}",
+      ].join("\n"),
+    );
+  });
+  afterEach(async () => {
+    await sim.close();
+  });
+
+  const syncOpts = (overrides: Partial<SyncCommandOptions> = {}): SyncCommandOptions => ({ config: configPath, dataDir: join(dir, "data"), connector: [], stream: [], full: false, drainTimeout: 30, logLevel: "silent", seed: 1, json: false, ...overrides });
+
+  it("registers `sync` and `start` on a commander program with their options", () => {
+    const program = new Command("wizbridge");
+    registerSyncCommand(program);
+    registerStartCommand(program);
+    const sync = program.commands.find((c) => c.name() === "sync");
+    const start = program.commands.find((c) => c.name() === "start");
+    expect(sync?.options.map((o) => o.long)).toEqual(expect.arrayContaining(["--config", "--connector", "--stream", "--full", "--drain-timeout", "--json"]));
+    expect(start?.options.map((o) => o.long)).toEqual(expect.arrayContaining(["--config", "--data-dir", "--log-level"]));
+  });
+
+  it("`sync --config` runs once, prints per-stream counts, and a second run finds nothing new", async () => {
+    const first = capture();
+    expect(await runSyncCommand(syncOpts(), { out: first.out, env: { SIM_SECRET: sim.clientSecret }, logger: silentLogger })).toBe(0);
+    expect(first.text()).toMatch(/tenant-a: run 1 succeeded/);
+    expect(first.text()).toMatch(new RegExp(`issues\\s+${sim.tenant.issues.size()} records\\s+${sim.tenant.issues.size()} new or changed`));
+    expect(readJsonl(join(dir, "events"))).toHaveLength(sim.tenant.issues.size() + sim.tenant.projects.size());
+
+    const second = capture();
+    expect(await runSyncCommand(syncOpts({ stream: ["issues"], json: true }), { out: second.out, env: { SIM_SECRET: sim.clientSecret }, logger: silentLogger })).toBe(0);
+    const result = JSON.parse(second.text()) as { summaries: Array<{ streams: Array<{ stream: string; emitted: number; requests: number }> }>; undelivered: number };
+    expect(result.summaries[0]?.streams).toEqual([expect.objectContaining({ stream: "issues", emitted: 0 })]);
+    expect(result.summaries[0]?.streams[0]?.requests).toBeLessThanOrEqual(3);
+    expect(result.undelivered).toBe(0);
+
+    const full = capture();
+    expect(await runSyncCommand(syncOpts({ stream: ["issues"], full: true, json: true }), { out: full.out, env: { SIM_SECRET: sim.clientSecret }, logger: silentLogger })).toBe(0);
+    expect(JSON.parse(full.text()).summaries[0].streams[0].emitted).toBe(sim.tenant.issues.size());
+  });
+
+  it("refuses a bad --stream, --connector or config with exit code 2 and the key named", async () => {
+    const a = capture();
+    expect(await runSyncCommand(syncOpts({ stream: ["issuez"] }), { out: a.out, env: {}, logger: silentLogger })).toBe(2);
+    expect(a.text()).toMatch(/unknown stream "issuez".*issues, vulnerabilityFindings/);
+    const b = capture();
+    expect(await runSyncCommand(syncOpts(), { out: b.out, env: {}, logger: silentLogger })).toBe(2);
+    expect(b.text()).toMatch(/connectors\[0\]\.connection\.clientSecret: .*SIM_SECRET/);
+    const c = capture();
+    expect(await runSyncCommand(syncOpts({ connector: ["tenant-b"] }), { out: c.out, env: { SIM_SECRET: sim.clientSecret }, logger: silentLogger })).toBe(2);
+    expect(c.text()).toMatch(/no connector "tenant-b".*tenant-a/);
+  });
+
+  it("`start --config` runs on schedule until stopped, and the next start resumes without re-exporting", async () => {
+    const stop = new AbortController();
+    const out = capture();
+    const running = runStartCommand({ config: configPath, dataDir: join(dir, "data"), logLevel: "silent", seed: 1 }, { out: out.out, env: { SIM_SECRET: sim.clientSecret }, signal: stop.signal, logger: silentLogger });
+    await until(() => readJsonl(join(dir, "events")).length === sim.tenant.issues.size() + sim.tenant.projects.size(), "the first runs are delivered");
+    stop.abort();
+    expect(await running).toBe(0);
+    expect(out.text()).toMatch(/Connector\s+tenant-a: .*issues \(every 1h\), projects \(once\)/);
+    expect(out.text()).toMatch(/Store\s+.*wizbridge\.db/);
+
+    const again = new AbortController();
+    const second = runStartCommand({ config: configPath, dataDir: join(dir, "data"), logLevel: "silent", seed: 1 }, { out: capture().out, env: { SIM_SECRET: sim.clientSecret }, signal: again.signal, logger: silentLogger });
+    const store = await openStore(join(dir, "data", "wizbridge.db"));
+    try {
+      const runs = new RunRepository(store.db);
+      let done = false;
+      for (let i = 0; i < 600 && !done; i += 1) {
+        const latest = (await runs.list("tenant-a"))[0];
+        done = latest !== undefined && latest.id > 1 && latest.status !== "running";
+        if (!done) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(done).toBe(true);
+      const latest = (await runs.list("tenant-a"))[0];
+      const streams = await runs.streams(latest?.id ?? -1);
+      expect(streams.find((s) => s.stream === "issues")?.emitted).toBe(0);
+    } finally {
+      await store.close();
+    }
+    again.abort();
+    expect(await second).toBe(0);
+    expect(readJsonl(join(dir, "events"))).toHaveLength(sim.tenant.issues.size() + sim.tenant.projects.size());
+  });
+
+  it("`start` without a config runs the embedded default: simulator, one connector with every stream, SQLite and JSONL under the data dir", async () => {
+    const stop = new AbortController();
+    const out = capture();
+    const dataDir = join(dir, "demo");
+    const running = runStartCommand({ dataDir, logLevel: "silent", seed: 1 }, { out: out.out, env: {}, signal: stop.signal, logger: silentLogger });
+    await until(() => readJsonl(join(dataDir, "events")).length > 0, "the demo delivers its first events");
+    stop.abort();
+    expect(await running).toBe(0);
+    expect(out.text()).toMatch(/embedded default/);
+    expect(out.text()).toMatch(/Wiz simulator\s+http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    expect(out.text()).toMatch(/Connector\s+demo: .*issues \(every 5m\).*vulnerabilityFindings \(every 30m\).*cloudResources \(every 24h\)/);
+    expect(out.text()).toContain(join(dataDir, "wizbridge.db"));
+    expect(out.text()).toContain(join(dataDir, "events"));
+    expect(out.text()).not.toMatch(/clientSecret|client_secret/);
+  });
+});
