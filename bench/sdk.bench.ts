@@ -5,12 +5,9 @@
  *
  * Env: BENCH_ISSUES (default 200000), BENCH_RATE (20), BENCH_LATENCY_MS (100), BENCH_PAGE (500), BENCH_CHAINS (8).
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { pino } from "pino";
-import { request } from "undici";
 import { WizClientCore } from "../src/wiz/index.js";
+import { simulatorAdmin, startSimulatorProcess } from "./simulator-process.js";
 
 const ISSUES = Number(process.env.BENCH_ISSUES ?? 200_000);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
@@ -31,52 +28,13 @@ interface IssuesPage {
   issues: { nodes: Array<{ id: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 }
 
-interface SimInfo {
-  url: string;
-  graphqlUrl: string;
-  tokenUrl: string;
-  audience: string;
-  clientId: string;
-  clientSecret: string;
-  tenant: { issues: number };
-}
-
 interface LoggedRequest {
   status: number;
   rootFields?: string[];
 }
 
-/** The simulator in its own process (as `wizbridge sim`), so its work does not share the client's event loop. */
-async function startSimulatorProcess(): Promise<{ info: SimInfo; stop: () => Promise<void> }> {
-  const cli = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
-  const args = [cli, "sim", "--size", "small", "--issues", String(ISSUES), "--rate-limit", String(RATE), "--fault", `latency:fixed=${LATENCY_MS}`, "--port", "0", "--json"];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  child.stdout.setEncoding("utf8");
-  const info = await new Promise<SimInfo>((resolve, reject) => {
-    child.stdout.on("data", (chunk: string) => {
-      out += chunk;
-      const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (line) resolve(JSON.parse(line) as SimInfo);
-    });
-    child.once("exit", (code) => reject(new Error(`simulator exited with ${code} before it was ready`)));
-  });
-  return {
-    info,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await once(child, "exit").catch(() => undefined);
-    },
-  };
-}
-
-async function admin<T>(info: SimInfo, method: "GET" | "DELETE", path: string): Promise<T> {
-  const response = await request(`${info.url}/_sim/${path}`, { method });
-  return (await response.body.json()) as T;
-}
-
 async function main(): Promise<void> {
-  const { info, stop } = await startSimulatorProcess();
+  const { info, stop } = await startSimulatorProcess(["--size", "small", "--issues", String(ISSUES), "--rate-limit", String(RATE), "--fault", `latency:fixed=${LATENCY_MS}`]);
   const logger = pino({ level: "silent" });
   const client = new WizClientCore({
     settings: { clientId: info.clientId, clientSecret: info.clientSecret, endpoint: info.graphqlUrl, tokenUrl: info.tokenUrl, audience: info.audience, allowNonWizHosts: true },
@@ -92,7 +50,7 @@ async function main(): Promise<void> {
       return count;
     };
     const run = async (label: string, slices: Array<Record<string, unknown> | undefined>) => {
-      await admin(info, "DELETE", "requests");
+      await simulatorAdmin(info, "DELETE", "requests");
       const started = performance.now();
       let next = 0;
       let total = 0;
@@ -106,7 +64,7 @@ async function main(): Promise<void> {
         }),
       );
       const seconds = (performance.now() - started) / 1000;
-      const log = await admin<{ peakConcurrency: number; requests: LoggedRequest[] }>(info, "GET", "requests?last=100000");
+      const log = await simulatorAdmin<{ peakConcurrency: number; requests: LoggedRequest[] }>(info, "GET", "requests?last=100000");
       const served = log.requests.filter((r) => r.rootFields?.includes("issuesV2"));
       const refused = served.filter((r) => r.status === 429).length;
       const perSecond = total / seconds;

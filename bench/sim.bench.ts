@@ -6,11 +6,9 @@
  * Options (env): BENCH_FINDINGS (default 1000000), BENCH_SLICES (parallel cursor chains, default 5),
  * BENCH_MAX_PAGES (per pass, default all).
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Agent, request } from "undici";
+import { startSimulatorProcess } from "./simulator-process.js";
 
 const FINDINGS = Number(process.env.BENCH_FINDINGS ?? 1_000_000);
 const SLICES = Number(process.env.BENCH_SLICES ?? 5);
@@ -30,29 +28,9 @@ const QUERY = /* GraphQL */ `
   }
 `;
 
-interface Info {
-  url: string;
-  graphqlUrl: string;
-  tokenUrl: string;
-  audience: string;
-  clientId: string;
-  tenant: { vulnerabilityFindings: number };
-}
-
 async function main(): Promise<void> {
-  const cli = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
   const started = performance.now();
-  const child = spawn(process.execPath, [cli, "sim", "--size", "small", "--findings", String(FINDINGS), "--rate-limit", "0", "--port", "0", "--json"], { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  child.stdout.setEncoding("utf8");
-  const info = await new Promise<Info & { clientSecret: string }>((resolve, reject) => {
-    child.stdout.on("data", (chunk: string) => {
-      out += chunk;
-      const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (line) resolve(JSON.parse(line) as Info & { clientSecret: string });
-    });
-    child.once("exit", (code) => reject(new Error(`simulator exited with ${code} before it was ready`)));
-  });
+  const { info, stop } = await startSimulatorProcess(["--size", "small", "--findings", String(FINDINGS), "--rate-limit", "0"]);
   const startupMs = performance.now() - started;
   const dispatcher = new Agent({ connections: SLICES * 2, keepAliveTimeout: 30_000 });
   try {
@@ -107,7 +85,7 @@ async function main(): Promise<void> {
     const sequential = await measure("1 cursor chain", [undefined]);
     const rssAfter = (await processOf(info.url, dispatcher)).rssMb;
     const report = {
-      tenantFindings: info.tenant.vulnerabilityFindings,
+      tenantFindings: (info.tenant.vulnerabilityFindings ?? 0),
       startupSeconds: round(startupMs / 1000),
       rssMbAtStart: atStart.rssMb,
       cores: availableParallelism(),
@@ -119,11 +97,10 @@ async function main(): Promise<void> {
     const best = Math.max(parallel.findingsPerSecond, sequential.findingsPerSecond);
     const perCore = Math.max(parallel.findingsPerServerCpuSecond, sequential.findingsPerServerCpuSecond);
     console.log(
-      `\nbench:sim  ${best.toLocaleString("en")} findings/s wall clock (client on the same ${availableParallelism()} cores), ${perCore.toLocaleString("en")} findings per simulator CPU-second, RSS ${rssAfter} MB, startup ${report.startupSeconds} s for ${info.tenant.vulnerabilityFindings.toLocaleString("en")} findings`,
+      `\nbench:sim  ${best.toLocaleString("en")} findings/s wall clock (client on the same ${availableParallelism()} cores), ${perCore.toLocaleString("en")} findings per simulator CPU-second, RSS ${rssAfter} MB, startup ${report.startupSeconds} s for ${(info.tenant.vulnerabilityFindings ?? 0).toLocaleString("en")} findings`,
     );
   } finally {
-    child.kill("SIGTERM");
-    await once(child, "exit").catch(() => undefined);
+    await stop();
     await dispatcher.close();
   }
 }

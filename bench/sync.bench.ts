@@ -8,19 +8,16 @@
  * Env: BENCH_PROFILE (realistic | scaled | both; default both), BENCH_FINDINGS, BENCH_LATENCY_MS, BENCH_RATE,
  * BENCH_PAGE (500), BENCH_CONCURRENCY (slices in flight; default from the profile).
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { pino } from "pino";
-import { request } from "undici";
 import { openStore } from "../src/store/store-database.js";
 import { buildSyncConfig } from "../src/sync/config-loader.js";
 import { WizFilterValidator } from "../src/sync/filter-validator.js";
 import { SyncEngine } from "../src/sync/sync-engine.js";
 import { loadWizSchema } from "../src/sync/wiz-schema-file.js";
+import { simulatorAdmin, startSimulatorProcess } from "./simulator-process.js";
 
 interface Profile {
   name: string;
@@ -36,53 +33,14 @@ const PROFILES: Record<string, Profile> = {
 };
 const PAGE = Number(process.env.BENCH_PAGE ?? 500);
 
-interface SimInfo {
-  url: string;
-  graphqlUrl: string;
-  tokenUrl: string;
-  audience: string;
-  clientId: string;
-  clientSecret: string;
-  tenant: { vulnerabilityFindings: number };
-}
-
 interface LoggedRequest {
   startedAt: number;
   status: number;
   rootFields?: string[];
 }
 
-/** The simulator in its own process (as `wizbridge sim`), so its work does not share the engine's event loop. */
-async function startSimulatorProcess(profile: Profile): Promise<{ info: SimInfo; stop: () => Promise<void> }> {
-  const cli = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
-  const args = [cli, "sim", "--size", "small", "--findings", String(profile.findings), "--rate-limit", String(profile.rate), "--fault", `latency:fixed=${profile.latencyMs}`, "--port", "0", "--json"];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  child.stdout.setEncoding("utf8");
-  const info = await new Promise<SimInfo>((resolve, reject) => {
-    child.stdout.on("data", (chunk: string) => {
-      out += chunk;
-      const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (line) resolve(JSON.parse(line) as SimInfo);
-    });
-    child.once("exit", (code) => reject(new Error(`simulator exited with ${code} before it was ready`)));
-  });
-  return {
-    info,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await once(child, "exit").catch(() => undefined);
-    },
-  };
-}
-
-async function admin<T>(info: SimInfo, method: "GET" | "DELETE", path: string): Promise<T> {
-  const response = await request(`${info.url}/_sim/${path}`, { method });
-  return (await response.body.json()) as T;
-}
-
 async function runProfile(profile: Profile): Promise<Record<string, unknown>> {
-  const { info, stop } = await startSimulatorProcess(profile);
+  const { info, stop } = await startSimulatorProcess(["--size", "small", "--findings", String(profile.findings), "--rate-limit", String(profile.rate), "--fault", `latency:fixed=${profile.latencyMs}`]);
   const dir = mkdtempSync(join(tmpdir(), `wizbridge-bench-sync-${profile.name}-`));
   const logger = pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2));
   const config = buildSyncConfig(
@@ -114,22 +72,22 @@ async function runProfile(profile: Profile): Promise<Record<string, unknown>> {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   }, 250);
   try {
-    await admin(info, "DELETE", "requests");
+    await simulatorAdmin(info, "DELETE", "requests");
     const started = performance.now();
     const [first] = await engine.runOnce();
     const pending = await engine.drain(600_000);
     const seconds = (performance.now() - started) / 1000;
-    const log = await admin<{ requests: LoggedRequest[] }>(info, "GET", "requests?last=100000");
+    const log = await simulatorAdmin<{ requests: LoggedRequest[] }>(info, "GET", "requests?last=100000");
     const served = log.requests.filter((r) => r.rootFields?.includes("vulnerabilityFindings"));
     const t0 = served[0]?.startedAt ?? 0;
     const throttled = served.filter((r) => r.status === 429);
     const records = first?.streams[0]?.records ?? 0;
     const ceiling = profile.rate * PAGE;
 
-    await admin(info, "DELETE", "requests");
+    await simulatorAdmin(info, "DELETE", "requests");
     const [second] = await engine.runOnce();
     await engine.drain(60_000);
-    const secondLog = await admin<{ requests: LoggedRequest[] }>(info, "GET", "requests?last=100000");
+    const secondLog = await simulatorAdmin<{ requests: LoggedRequest[] }>(info, "GET", "requests?last=100000");
 
     return {
       profile: profile.name,

@@ -2,7 +2,7 @@
 // graphql-js runs expensive development-only checks unless NODE_ENV is production; set it before graphql loads.
 process.env.NODE_ENV ??= "production";
 
-const { createProgram } = await import("./program.js");
+const { createProgram } = process.argv[2] === "sim" ? await import("./sim-program.js") : await import("./program.js");
 createProgram()
   .parseAsync(process.argv)
   .catch((error: unknown) => {
