@@ -340,3 +340,25 @@ describe("graphSearch with an issue's evidence query", () => {
     }
   });
 });
+
+describe("VulnerabilityFinding.relatedIssueAnalytics", () => {
+  it("counts the open and in-progress issues on the finding's asset, by severity", async () => {
+    const sim = await startSimulator({ seed: 14, size: "tiny", rateLimit: { requestsPerSecond: 0 } });
+    try {
+      const data = await new SimSession(sim).data<{ vulnerabilityFindings: { nodes: Array<{ vulnerableAsset: WizRecord; relatedIssueAnalytics: Record<string, number> }> } }>(
+        `{ vulnerabilityFindings(first: 20) { nodes { vulnerableAsset { ... on VulnerableAssetBase { id } } relatedIssueAnalytics { issueCount highSeverityCount criticalSeverityCount } } } }`,
+      );
+      const issues = Array.from({ length: sim.tenant.issues.size() }, (_, i) => sim.tenant.issues.get(i));
+      for (const node of data.vulnerabilityFindings.nodes) {
+        const open = issues.filter((r) => (r.entitySnapshot as WizRecord | null)?.id === node.vulnerableAsset.id && (r.status === "OPEN" || r.status === "IN_PROGRESS"));
+        expect(node.relatedIssueAnalytics).toEqual({
+          issueCount: open.length,
+          highSeverityCount: open.filter((r) => r.severity === "HIGH").length,
+          criticalSeverityCount: open.filter((r) => r.severity === "CRITICAL").length,
+        });
+      }
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -5,28 +5,17 @@
  * No module state: every call reads and builds afresh; callers cache.
  * See schema/NOTES.md for the reasons behind each scope and cap.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { buildSchema, type GraphQLSchema } from "graphql";
+import { packageRoot } from "../../version.js";
 
 /** Path of the SDL relative to the package root. */
 export const WIZ_SCHEMA_RELATIVE_PATH = "schema/wiz.graphql";
 
-/**
- * The package root: the nearest directory, walking up from this module, that
- * holds a package.json. Works from src/ (vitest) and from dist/src/ (after tsc).
- */
-export function findPackageRoot(startUrl: string | URL = import.meta.url): string {
-  let dir = dirname(fileURLToPath(startUrl));
-  for (;;) {
-    if (existsSync(join(dir, "package.json"))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) {
-      throw new Error(`wizbridge: no package.json above ${fileURLToPath(startUrl)}`);
-    }
-    dir = parent;
-  }
+/** The package root (where package.json is); kept under this name for the schema tests. */
+export function findPackageRoot(): string {
+  return packageRoot();
 }
 
 /** Absolute path of schema/wiz.graphql. */

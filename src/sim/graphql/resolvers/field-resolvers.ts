@@ -58,11 +58,6 @@ function severityCounts(indexes: readonly number[], context: SimContext, keep: (
   };
 }
 
-function openIssue(context: SimContext): (i: number) => boolean {
-  const status = context.tenant.issues.cols.status;
-  return (i) => status[i] === 0 || status[i] === 1;
-}
-
 const FIELD_RESOLVERS: Record<string, Record<string, FieldResolver>> = {
   Detection: {
     triggeringEvents: (source, args) => arrayConnection(listOf(source.triggeringEvents), args, "triggeringEvents"),
@@ -112,14 +107,6 @@ const FIELD_RESOLVERS: Record<string, Record<string, FieldResolver>> = {
   },
   IssuesGroupedByValue: {
     issues: (source, args, context) => groupIssues(source as unknown as Parameters<typeof groupIssues>[0], args, context),
-  },
-  VulnerabilityFinding: {
-    relatedIssueAnalytics: (source, _args, context) => {
-      const finding = context.tenant.vulnerabilityFindings.indexOf(String(source.id));
-      if (finding === undefined) return null;
-      const resource = context.tenant.vulnerabilityFindings.cols.resource[finding] as number;
-      return severityCounts(context.relations.issuesOfResource(resource), context, openIssue(context));
-    },
   },
 };
 
