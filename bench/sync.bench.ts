@@ -73,10 +73,12 @@ async function runProfile(profile: Profile): Promise<Record<string, unknown>> {
   }, 250);
   try {
     await simulatorAdmin(info, "DELETE", "requests");
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const [first] = await engine.runOnce();
     const pending = await engine.drain(600_000);
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     const log = await simulatorAdmin<{ requests: LoggedRequest[] }>(info, "GET", "requests?last=100000");
     const served = log.requests.filter((r) => r.rootFields?.includes("vulnerabilityFindings"));
     const t0 = served[0]?.startedAt ?? 0;
@@ -101,6 +103,8 @@ async function runProfile(profile: Profile): Promise<Record<string, unknown>> {
       delivered: records - pending,
       wallSeconds: round(seconds),
       recordsPerSecond: Math.round(records / seconds),
+      // CPU the engine spent per record (user + system, all threads): what a busy machine cannot hide.
+      engineCpuMicrosPerRecord: round((cpu.user + cpu.system) / Math.max(1, records)),
       ratioToLimit: round(records / seconds / ceiling),
       requests: served.length,
       throttled: throttled.length,

@@ -1,11 +1,11 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** Deterministic event id: the same record version always gets the same id, in every process. */
 export function eventIdOf(stream: string, recordId: string, version: string): string {
-  return createHash("sha256").update(`${stream}\u0000${recordId}\u0000${version}`).digest("hex").slice(0, 32);
+  return hash("sha256", `${stream}\u0000${recordId}\u0000${version}`).slice(0, 32);
 }
 
 /** A version for records without a change timestamp (projects, repositories): a hash of their content. */
 export function contentVersionOf(raw: unknown): string {
-  return `content:${createHash("sha256").update(JSON.stringify(raw)).digest("hex").slice(0, 24)}`;
+  return `content:${hash("sha256", JSON.stringify(raw)).slice(0, 24)}`;
 }

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely, SqliteDialect } from "kysely";
 import { migrateToLatest } from "./migrations.js";
+import { SqlitePageWriter, type PageWriter } from "./page-writer.js";
 import type { StoreSchema } from "./store-schema.js";
 
 export type StoreDb = Kysely<StoreSchema>;
@@ -11,6 +12,8 @@ export interface Store {
   readonly db: StoreDb;
   /** The file path, or ":memory:". */
   readonly path: string;
+  /** The pull engine's page transaction (outbox + checkpoint). */
+  readonly pages: PageWriter;
   close(): Promise<void>;
 }
 
@@ -31,6 +34,7 @@ export async function openStore(path: string): Promise<Store> {
   return {
     db,
     path,
+    pages: new SqlitePageWriter(db, sqlite),
     close: () => db.destroy(),
   };
 }

@@ -3,6 +3,7 @@ import { WizError } from "../wiz/index.js";
 import type { StreamName } from "../model/stream-name.js";
 import { ConnectorRepository } from "../store/connector.repository.js";
 import { RunRepository, type RunError } from "../store/run.repository.js";
+import type { PageWriter } from "../store/page-writer.js";
 import type { StoreDb } from "../store/store-database.js";
 import type { RunStatus } from "../store/store-schema.js";
 import { runStream, type StreamProgress, type StreamRunStatus, type SyncClient } from "./stream-runner.js";
@@ -19,6 +20,7 @@ export interface ConnectorRuntime {
 
 export interface ConnectorRunDeps {
   db: StoreDb;
+  pages: PageWriter;
   now: () => number;
   newRunKey: () => string;
   logger: Logger;
@@ -82,6 +84,7 @@ export async function runConnector(deps: ConnectorRunDeps, runtime: ConnectorRun
           definition: STREAM_CATALOGUE[stream.name],
           client: runtime.client,
           db: deps.db,
+          pages: deps.pages,
           now: deps.now,
           newRunKey: deps.newRunKey,
           portalOrigin: runtime.portalOrigin,

@@ -4,9 +4,9 @@ import { formatWizTimestamp, microsFromMillis, type Micros } from "../model/wiz-
 import { EventKeyRepository } from "../store/event-key.repository.js";
 import { OutboxRepository } from "../store/outbox.repository.js";
 import { SnapshotMemberRepository } from "../store/snapshot-member.repository.js";
+import type { PageWriter } from "../store/page-writer.js";
 import type { StoreDb } from "../store/store-database.js";
 import { StreamStateRepository, type SliceRow, type StreamRunRow } from "../store/stream-state.repository.js";
-import { commitPage } from "./page-commit.js";
 import { pageRecordOf, removalEventOf, upsertEventOf, type EventContext, type PageRecord } from "./page-events.js";
 import { chooseSplit, type LiveSlice } from "./slice-split.js";
 import { connectionOf, type StreamDefinition, type WizPayload } from "./stream-definition.js";
@@ -50,6 +50,8 @@ export interface StreamRunDeps {
   definition: StreamDefinition;
   client: SyncClient;
   db: StoreDb;
+  /** The page transaction (outbox + checkpoint) of the same store. */
+  pages: PageWriter;
   /** Epoch ms. */
   now: () => number;
   /** A fresh unique key per walk (snapshot membership). */
@@ -185,12 +187,15 @@ export async function runStream(deps: StreamRunDeps, settings: StreamRunSettings
         if (record.changedAt !== undefined && (high === null || record.changedAt > high)) high = record.changedAt;
       }
       if (high !== null && (maxSeen === null || high > maxSeen)) maxSeen = high;
-      const ids = records.map((r) => r.eventId);
       let fresh: PageRecord[] = records;
       let seenMembers: Array<{ recordId: string; version: string }> | undefined;
       if (mode === "incremental") {
-        const already = await keys.existing(connectorId, def.name, ids);
-        fresh = records.filter((r) => !already.has(r.eventId));
+        // Keys on record are never newer than the previous cursor: only records at or below it can repeat one.
+        const repeatable = previousCursor === null ? [] : records.filter((r) => r.changedAt === undefined || r.changedAt <= previousCursor).map((r) => r.eventId);
+        if (repeatable.length > 0) {
+          const already = await keys.existing(connectorId, def.name, repeatable);
+          fresh = records.filter((r) => !already.has(r.eventId));
+        }
       } else if (mode === "snapshot") {
         const versions = await members.versions(connectorId, def.name, records.map((r) => r.recordId));
         fresh = records.filter((r) => versions.get(r.recordId) !== r.version);
@@ -204,8 +209,7 @@ export async function runStream(deps: StreamRunDeps, settings: StreamRunSettings
         mode === "incremental" ? fresh.filter((r) => r.changedAt !== undefined && r.changedAt > keyFloor).map((r) => ({ eventId: r.eventId, updatedUs: r.changedAt ?? 0 })) : [];
       const done = beyond || !page.pageInfo.hasNextPage;
       const endCursor = page.pageInfo.endCursor ?? slice.endCursor;
-      await commitPage(
-        db,
+      await deps.pages.commit(
         {
           connectorId,
           stream: def.name,

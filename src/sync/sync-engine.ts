@@ -200,6 +200,7 @@ export class SyncEngine {
   private runDeps(): ConnectorRunDeps {
     return {
       db: this.options.store.db,
+      pages: this.options.store.pages,
       now: this.now,
       newRunKey: this.options.newRunKey ?? randomUUID,
       logger: this.options.logger,

@@ -45,6 +45,36 @@ describe("RateLimiter (unit)", () => {
     expect(time.now()).toBe(1000);
   });
 
+  it("makes up starts a busy event loop delayed, within the catch-up window and no further", async () => {
+    let t = 0;
+    let overshoot = 8;
+    // Timers fire late, as they do while a page's commit holds the event loop.
+    const sleep = (ms: number): Promise<void> => {
+      t += ms + overshoot;
+      return Promise.resolve();
+    };
+    const limiter = new RateLimiter({ requestsPerSecond: 50, maxConcurrency: 100, catchUpMs: 60, now: () => t, sleep });
+    const starts: number[] = [];
+    const burst = (n: number): Promise<unknown> => Promise.all(Array.from({ length: n }, () => limiter.schedule(() => Promise.resolve(starts.push(t)))));
+    await burst(50);
+    // 50/s kept: the 50th start is 49 intervals after the first (plus one late timer), not 49 x 28 ms.
+    expect(starts.at(-1)).toBe(49 * 20 + 8);
+    // A 50 ms stall is made up: a few starts at once (never more than the 3 catch-up slots + 1), then paced.
+    overshoot = 50;
+    starts.length = 0;
+    await burst(2);
+    overshoot = 0;
+    await burst(8);
+    const atOnce = starts.filter((s) => s === starts[1]).length;
+    expect(atOnce).toBeGreaterThan(1);
+    expect(atOnce).toBeLessThanOrEqual(4);
+    // Idle far longer than the window: no burst at all.
+    t += 5000;
+    starts.length = 0;
+    for (let i = 0; i < 3; i += 1) await burst(1);
+    expect(starts.map((s) => s - (starts[0] ?? 0))).toEqual([0, 20, 40]);
+  });
+
   it("caps the requests in flight and hands slots over in order", async () => {
     const limiter = new RateLimiter({ requestsPerSecond: 0, maxConcurrency: 2 });
     let inFlight = 0;

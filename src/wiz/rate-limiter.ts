@@ -5,12 +5,18 @@ export interface RateLimiterOptions {
   requestsPerSecond: number;
   /** Requests in flight at once. Default 3. */
   maxConcurrency: number;
+  /**
+   * How far a late caller may catch up on the ideal schedule, in ms (default 100, at least one interval):
+   * starts that a busy event loop delayed are made up, so the sustained rate is the configured one, while
+   * any window still holds at most `window / interval + catch-up slots + 1` starts.
+   */
+  catchUpMs: number;
   /** Monotonic clock in ms. */
   now: () => number;
   sleep: Sleep;
 }
 
-export const DEFAULT_RATE_LIMIT = Object.freeze({ requestsPerSecond: 3, maxConcurrency: 3 });
+export const DEFAULT_RATE_LIMIT = Object.freeze({ requestsPerSecond: 3, maxConcurrency: 3, catchUpMs: 100 });
 
 /** Held while a request is in flight; release it exactly once when the answer (or failure) is in. */
 export interface RateLimitPermit {
@@ -18,10 +24,10 @@ export interface RateLimitPermit {
 }
 
 /**
- * Paces requests to one Wiz tenant: at most `requestsPerSecond`, spaced evenly (1/rate apart, measured
- * from the actual start of the previous request, not a burst bucket: a server-side bucket sized for the
- * same rate then never refuses) and at most `maxConcurrency` in flight. Share one instance between all
- * clients of a tenant, since the tenant's limit is shared too.
+ * Paces requests to one Wiz tenant: at most `requestsPerSecond`, spaced evenly on an ideal schedule (1/rate
+ * apart; a start the event loop delayed is made up within `catchUpMs`, never more, so a server-side bucket
+ * sized for a fraction of a second at the same rate never refuses) and at most `maxConcurrency` in flight.
+ * Share one instance between all clients of a tenant, since the tenant's limit is shared too.
  */
 export class RateLimiter {
   readonly options: RateLimiterOptions;
@@ -29,7 +35,8 @@ export class RateLimiter {
   private readonly waiting: Array<() => void> = [];
   /** Serialises pacing so starts are spaced by real elapsed time even when timers fire late. */
   private pacing: Promise<void> = Promise.resolve();
-  private lastStart = Number.NEGATIVE_INFINITY;
+  /** The ideal start time of the next request. */
+  private nextSlot = Number.NEGATIVE_INFINITY;
 
   constructor(options: Partial<RateLimiterOptions> = {}) {
     this.options = { ...DEFAULT_RATE_LIMIT, now: () => performance.now(), sleep: abortableSleep, ...options };
@@ -103,13 +110,17 @@ export class RateLimiter {
     const rate = this.options.requestsPerSecond;
     if (!(rate > 0) || rate === Number.POSITIVE_INFINITY) return Promise.resolve();
     const interval = 1000 / rate;
+    const catchUp = Math.max(1, Math.floor(this.options.catchUpMs / interval)) * interval;
     const turn = this.pacing.then(async () => {
+      const now = this.options.now();
+      // Slightly late (a busy loop): keep the ideal schedule. Idle for longer: start afresh, no burst.
+      const slot = this.nextSlot >= now - catchUp ? this.nextSlot : now;
       for (;;) {
-        const wait = this.lastStart + interval - this.options.now();
+        const wait = slot - this.options.now();
         if (wait <= 0) break;
         await this.options.sleep(Math.ceil(wait), signal);
       }
-      this.lastStart = this.options.now();
+      this.nextSlot = slot + interval;
     });
     // A cancelled waiter must not stall the ones behind it.
     this.pacing = turn.catch(() => undefined);

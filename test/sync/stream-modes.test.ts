@@ -36,6 +36,7 @@ describe("stream modes, budgets and backfill", () => {
     definition: STREAM_CATALOGUE.issues,
     client,
     db: store.db,
+    pages: store.pages,
     now: () => sim.clock.now(),
     newRunKey: randomUUID,
     portalOrigin: "https://app.wiz.io",

@@ -31,6 +31,7 @@ describe("runStream against the simulator", () => {
     definition: STREAM_CATALOGUE[stream],
     client,
     db: store.db,
+    pages: store.pages,
     now: () => sim.clock.now(),
     newRunKey: randomUUID,
     portalOrigin: "https://app.wiz.io",

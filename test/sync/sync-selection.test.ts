@@ -101,6 +101,7 @@ describe("changes during a run", () => {
       definition: STREAM_CATALOGUE.issues,
       client,
       db: store.db,
+      pages: store.pages,
       now: () => sim.clock.now(),
       newRunKey: randomUUID,
       portalOrigin: "https://app.wiz.io",
