@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import type { Writable } from "node:stream";
 import { InvalidArgumentError, type Command } from "commander";
@@ -5,7 +6,8 @@ import type { Logger } from "pino";
 import { startSimulator, type Simulator } from "../sim/index.js";
 import { describeSink } from "../sinks/sink-factory.js";
 import { ConfigError } from "../sync/config-error.js";
-import { buildSyncConfig, loadSyncConfigFile } from "../sync/config-loader.js";
+import { buildSyncConfig, DEFAULT_HTTP_PORT, loadSyncConfigFile } from "../sync/config-loader.js";
+import { startMainJobServer, type MainJobServer } from "../server/main-job-server.js";
 import { embeddedDefaultConfig, EMBEDDED_CONNECTOR_ID } from "../sync/embedded-default.js";
 import { WizFilterValidator } from "../sync/filter-validator.js";
 import type { SyncConfig } from "../sync/sync-config.js";
@@ -16,6 +18,9 @@ import { loadWizSchema } from "../sync/wiz-schema-file.js";
 export interface StartCommandOptions {
   config?: string;
   dataDir: string;
+  /** The HTTP server (webhooks, metrics) when the config has no server section; 0 picks a free port. */
+  httpHost?: string;
+  httpPort?: number;
   logLevel: string;
   seed: number;
 }
@@ -32,6 +37,8 @@ export interface CommandIo {
 export interface ResolvedRunConfig {
   config: SyncConfig;
   simulator?: Simulator;
+  /** The embedded default's webhook token, for the simulator's automation rule. */
+  webhookToken?: string;
 }
 
 /** Loads the config file, or starts the embedded default: the simulator with a demo tenant and one connector with every stream. */
@@ -44,8 +51,9 @@ export async function resolveRunConfig(opts: { config?: string; dataDir: string;
   const simulator = await startSimulator({ seed: opts.seed, size: "small", clock: { realtime: true }, activityPerHour: 240, logger });
   const dataDir = resolve(opts.dataDir);
   const connection = { clientId: simulator.clientId, clientSecret: simulator.clientSecret, endpoint: simulator.graphqlUrl, tokenUrl: simulator.tokenUrl, audience: simulator.audience, allowNonWizHosts: true };
-  const config = buildSyncConfig(embeddedDefaultConfig(dataDir, connection), { baseDir: dataDir, validator, source: "the embedded default", env: io.env });
-  return { config, simulator };
+  const webhookToken = randomBytes(24).toString("base64url");
+  const config = buildSyncConfig(embeddedDefaultConfig(dataDir, connection, webhookToken), { baseDir: dataDir, validator, source: "the embedded default", env: io.env });
+  return { config, simulator, webhookToken };
 }
 
 export function positiveNumber(name: string) {
@@ -57,7 +65,7 @@ export function positiveNumber(name: string) {
 }
 
 /** What a user needs to find everything: where the data comes from, where it goes, where state lives. */
-export function describeRun(config: SyncConfig, simulator: Simulator | undefined): string {
+export function describeRun(config: SyncConfig, simulator: Simulator | undefined, server?: MainJobServer): string {
   const lines = [simulator ? "wizbridge is running the embedded default (no --config given):" : "wizbridge is running:"];
   if (simulator) {
     const t = simulator.info().tenant;
@@ -67,9 +75,12 @@ export function describeRun(config: SyncConfig, simulator: Simulator | undefined
     const streams = c.streams.map((s) => `${s.name} (${s.schedule.kind === "once" ? "once" : s.schedule.kind === "interval" ? `every ${s.schedule.source}` : `cron ${s.schedule.source}`})`).join(", ");
     lines.push(`  Connector      ${c.id}${c.enabled ? "" : " (disabled)"}: ${c.connection.endpoint}, ${c.rateLimit.requestsPerSecond} req/s; ${streams}`);
     lines.push(`                 sinks: ${c.sinks.join(", ")}${c.sampling ? `; sampling the top ${c.sampling.assets} assets by risk` : ""}`);
+    const hook = server?.webhookUrl(c.id);
+    if (hook) lines.push(`                 Wiz webhooks: POST ${hook} (${c.webhook?.auth.type} auth)${simulator ? "; the simulator's automation rules post there" : ""}`);
   }
   lines.push(`  Store          ${config.storePath} (SQLite: connectors, cursors, runs, outbox, dead letters)`);
   for (const [id, spec] of Object.entries(config.sinks)) lines.push(`  Sink           ${describeSink(id, spec)}`);
+  if (server) lines.push(`  HTTP           ${server.http.url}  (/metrics, /healthz${config.connectors.some((c) => c.webhook) ? ", /webhooks/wiz/<connector>" : ""})`);
   lines.push("  Logs           stderr (pino JSON)");
   return lines.join("\n");
 }
@@ -87,7 +98,7 @@ export async function runStartCommand(opts: StartCommandOptions, io: CommandIo):
     }
     throw error;
   }
-  const { config, simulator } = resolved;
+  const { config, simulator, webhookToken } = resolved;
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   if (io.signal) io.signal.addEventListener("abort", onSignal, { once: true });
@@ -96,15 +107,22 @@ export async function runStartCommand(opts: StartCommandOptions, io: CommandIo):
     process.once("SIGTERM", onSignal);
   }
   const session = await openSyncSession(config, logger);
+  let server: MainJobServer | undefined;
   try {
+    server = await startMainJobServer({ config, session, logger, host: config.server?.host ?? opts.httpHost ?? "127.0.0.1", port: config.server?.port ?? opts.httpPort ?? DEFAULT_HTTP_PORT });
+    const demoHook = server.webhookUrl(EMBEDDED_CONNECTOR_ID);
+    if (simulator && webhookToken && demoHook) {
+      simulator.webhooks.addTarget({ url: demoHook, events: ["issue.created", "issue.updated", "issue.resolved", "detection.created"], authHeader: { name: "Authorization", value: `Bearer ${webhookToken}` } });
+    }
     // The embedded simulator is a fresh tenant on every start: re-export it (event ids are stable, so deduplicating sinks see no change).
     if (simulator) await session.engine.requestResync(EMBEDDED_CONNECTOR_ID);
-    io.out.write(`${describeRun(config, simulator)}\nPress Ctrl+C to stop; the next start resumes where this one stopped.\n`);
+    io.out.write(`${describeRun(config, simulator, server)}\nPress Ctrl+C to stop; the next start resumes where this one stopped.\n`);
     await session.engine.runScheduled(stop.signal);
     logger.info("stopping: the page in flight is abandoned without moving its cursor; delivery stops after its current batch");
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    await server?.close();
     await session.close();
     await simulator?.close();
   }
@@ -118,6 +136,8 @@ export function registerStartCommand(program: Command): Command {
     .option("-c, --config <file>", "connector config file (YAML or JSON)")
     .option("--data-dir <dir>", "where the embedded default keeps its store and events", "./data")
     .option("--seed <n>", "seed of the embedded simulator's demo tenant", positiveNumber("--seed"), 1)
+    .option("--http-host <host>", "address of the HTTP server (Wiz webhooks, /metrics) when the config has no server section", "127.0.0.1")
+    .option("--http-port <port>", "port of that server (0: any free port)", positiveNumber("--http-port"), DEFAULT_HTTP_PORT)
     .option("--log-level <level>", "log level: fatal, error, warn, info, debug", "info")
     .action(async (opts: StartCommandOptions) => {
       process.exitCode = await runStartCommand(opts, { out: process.stdout, env: process.env });

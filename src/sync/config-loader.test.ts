@@ -94,6 +94,20 @@ describe("the connector config file", () => {
     expect(error.message).not.toContain(SECRET);
   });
 
+  it("webhook auth and the server section: each mistake names its key, secrets come from ${ENV}", () => {
+    const config = valid();
+    first(config).webhook = { auth: { type: "bearer", token: "${HOOK_TOKEN}" } };
+    config.server = { port: 9911 };
+    const built = buildSyncConfig(config, { baseDir: "/etc/wizbridge", validator, source: "wizbridge.yaml", env: { WIZ_SECRET: SECRET, HOOK_TOKEN: "a-long-enough-token" } });
+    expect(built.connectors[0]?.webhook).toEqual({ auth: { type: "bearer", token: "a-long-enough-token" } });
+    expect(built.server).toEqual({ host: "127.0.0.1", port: 9911 });
+    const messages = (mutate: (c: Record<string, unknown>) => void): string => problemsOf(mutate).problems.map((p) => `${p.path}: ${p.message}`).join("\n");
+    expect(messages((c) => (first(c).webhook = { auth: { type: "hmac", key: "x" } }))).toMatch(/connectors\[0\]\.webhook\.auth\.type: .*bearer/);
+    expect(messages((c) => (first(c).webhook = { auth: { type: "bearer", token: "short" } }))).toMatch(/connectors\[0\]\.webhook\.auth\.token: must be at least 8 characters/);
+    expect(messages((c) => (first(c).webhook = { auht: {} }))).toMatch(/connectors\[0\]\.webhook\.auht: is not a known key; did you mean "auth"\?/);
+    expect(messages((c) => (c.server = { port: 70000 }))).toMatch(/server\.port: /);
+  });
+
   it("a file that is not YAML says so, naming the file", () => {
     expect(() => loadSyncConfigFile("/tmp/bad.yaml", { validator, env: {}, readFile: () => "connectors: [\n  - id: x" })).toThrow(/bad\.yaml.*not valid YAML/s);
     expect(() => loadSyncConfigFile("/nonexistent/wizbridge.yaml", { validator, env: {} })).toThrow(/cannot be read.*--config/s);

@@ -82,16 +82,20 @@ export function buildSyncConfig(input: unknown, options: ConfigLoadOptions): Syn
       ...(c.sampling ? { sampling: { assets: c.sampling.assets ?? CONNECTOR_DEFAULTS.samplingAssets } } : {}),
       sinks: [...new Set(c.sinks)],
       streams,
+      ...(c.webhook ? { webhook: c.webhook } : {}),
     });
   });
   const delivery = { ...DELIVERY_DEFAULTS, ...file.delivery };
   if (delivery.retryMaxMs < delivery.retryInitialMs) problems.push({ path: "delivery.retryMaxMs", message: `must be at least delivery.retryInitialMs (${delivery.retryInitialMs}).` });
   if (problems.length > 0) throw new ConfigError(options.source, problems);
   const sinks = Object.fromEntries(Object.entries(file.sinks).map(([id, sink]) => [id, sink.type === "jsonl" ? { ...sink, directory: at(sink.directory) } : sink]));
-  return { dataDir, storePath: file.store ? at(file.store.path) : resolve(dataDir, "wizbridge.db"), delivery, connectors, sinks };
+  const server = file.server ? { host: file.server.host ?? "127.0.0.1", port: file.server.port ?? DEFAULT_HTTP_PORT } : undefined;
+  return { dataDir, storePath: file.store ? at(file.store.path) : resolve(dataDir, "wizbridge.db"), delivery, ...(server ? { server } : {}), connectors, sinks };
 }
 
 const SINK_TYPES = ["jsonl", "stdout"];
+
+export const DEFAULT_HTTP_PORT = 8787;
 
 type StreamsInput = z.output<typeof syncConfigFileSchema>["connectors"][number]["streams"];
 
@@ -155,7 +159,9 @@ function describeZodIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<Propert
   const path = formatPath(fullPath);
   if (issue.code === "invalid_union" && issue.errors.length === 0) {
     // A discriminated union (sink `type`) that matched no variant.
-    return [{ path, message: fullPath[0] === "sinks" ? `is not a sink type; use one of: ${SINK_TYPES.join(", ")}.` : `${issue.message}.` }];
+    if (fullPath[0] === "sinks") return [{ path, message: `is not a sink type; use one of: ${SINK_TYPES.join(", ")}.` }];
+    if (fullPath.includes("webhook")) return [{ path, message: "is not a webhook auth type; use bearer (token), header (name, value: a shared secret) or basic (username, password)." }];
+    return [{ path, message: `${issue.message}.` }];
   }
   if (issue.code === "invalid_union") {
     // `streams: all | {...}` and `issues: true | {...}`: report the branch the user was writing (the object one).
@@ -191,6 +197,8 @@ function allowedKeysAt(path: ReadonlyArray<PropertyKey>): string[] | undefined {
   if (names[0] === "connectors" && names[1] === "streams" && names.length === 3) return ["enabled", "schedule", "filters", "pageSize", "mode", "backfillDays", "budget"];
   if (names[0] === "connectors" && last === "rateLimit") return ["requestsPerSecond", "maxConcurrency"];
   if (last === "delivery") return ["batchSize", "retryInitialMs", "retryMaxMs"];
+  if (last === "server") return ["host", "port"];
+  if (last === "webhook") return ["auth"];
   return undefined;
 }
 

@@ -7,7 +7,7 @@ export const EMBEDDED_CONNECTOR_ID = "demo";
  * The configuration `wizbridge start` runs without a file: one connector on the given tenant (the local
  * simulator) with every stream on its default schedule, the SQLite store and a JSONL sink under dataDir.
  */
-export function embeddedDefaultConfig(dataDir: string, connection: Record<string, unknown>): SyncConfigFile {
+export function embeddedDefaultConfig(dataDir: string, connection: Record<string, unknown>, webhookToken?: string): SyncConfigFile {
   return {
     dataDir,
     connectors: [
@@ -18,6 +18,8 @@ export function embeddedDefaultConfig(dataDir: string, connection: Record<string
         rateLimit: { requestsPerSecond: 4, maxConcurrency: 3 },
         sinks: ["events"],
         streams: "all",
+        // The simulator's automation rules post issue and detection changes here as they happen.
+        ...(webhookToken ? { webhook: { auth: { type: "bearer" as const, token: webhookToken } } } : {}),
       },
     ],
     sinks: { events: { type: "jsonl", directory: join(dataDir, "events") } },

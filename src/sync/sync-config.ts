@@ -15,6 +15,13 @@ const streamSettingsSchema = z.strictObject({
   budget: z.strictObject({ pages: z.number().int().positive().optional(), minutes: z.number().positive().optional() }).optional(),
 });
 
+const secret = z.string().min(8, "must be at least 8 characters (a secret that short is guessable); use ${ENV} to keep it out of the file");
+const webhookAuthSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("bearer"), token: secret }),
+  z.strictObject({ type: z.literal("header"), name: z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name"), value: secret }),
+  z.strictObject({ type: z.literal("basic"), username: z.string().min(1), password: secret }),
+]);
+
 const connectorSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "must be letters, digits, '.', '_' or '-' (it names files and log fields)"),
   enabled: z.boolean().optional(),
@@ -26,6 +33,8 @@ const connectorSchema = z.strictObject({
   outboxLimit: z.number().int().positive().optional(),
   sampling: z.strictObject({ assets: z.number().int().positive().optional() }).optional(),
   sinks: z.array(z.string()).min(1, "name at least one sink from the top-level sinks map"),
+  // Wiz automation-rule webhooks into this connector's outbox, checked with a shared secret or bearer token.
+  webhook: z.strictObject({ auth: webhookAuthSchema }).optional(),
   streams: z.union([z.literal("all"), z.partialRecord(z.enum(STREAM_NAMES), z.union([z.literal(true), streamSettingsSchema]))]),
 });
 
@@ -50,6 +59,8 @@ export const syncConfigFileSchema = z.strictObject({
       retryMaxMs: z.number().int().positive().optional(),
     })
     .optional(),
+  // The HTTP server of the main job (webhook receiver, metrics); loopback by default.
+  server: z.strictObject({ host: z.string().min(1).optional(), port: z.number().int().min(0).max(65535).optional() }).optional(),
   connectors: z.array(connectorSchema).min(1, "add at least one connector"),
   sinks: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "sink names are letters, digits, '.', '_' or '-'"), sinkSchema),
 });
@@ -57,6 +68,8 @@ export const syncConfigFileSchema = z.strictObject({
 export type SyncConfigFile = z.input<typeof syncConfigFileSchema>;
 
 export type SinkConfig = z.output<typeof sinkSchema>;
+
+export type WebhookAuth = z.output<typeof webhookAuthSchema>;
 
 export interface StreamConfig {
   name: StreamName;
@@ -81,12 +94,15 @@ export interface ConnectorConfig {
   sampling?: { assets: number };
   sinks: string[];
   streams: StreamConfig[];
+  webhook?: { auth: WebhookAuth };
 }
 
 export interface SyncConfig {
   dataDir: string;
   storePath: string;
   delivery: { batchSize: number; retryInitialMs: number; retryMaxMs: number };
+  /** Set when the file has a server section; otherwise the command's --http-port applies. */
+  server?: { host: string; port: number };
   connectors: ConnectorConfig[];
   sinks: Record<string, SinkConfig>;
 }

@@ -159,6 +159,11 @@ export class SyncEngine {
     }
   }
 
+  /** Events were committed to a connector's outbox outside a run (a webhook): wake its dispatchers. */
+  notifyCommitted(connectorId: string): void {
+    for (const d of this.dispatchers.get(connectorId) ?? []) d.notify();
+  }
+
   /** Undelivered events per connector x sink, and whether the sink is failing. */
   async deliveryStatus(): Promise<Array<{ connectorId: string; sinkId: string; pending: number; down: boolean; delivered: number }>> {
     const out = [];
@@ -204,9 +209,7 @@ export class SyncEngine {
       now: this.now,
       newRunKey: this.options.newRunKey ?? randomUUID,
       logger: this.options.logger,
-      onCommit: (connectorId) => {
-        for (const d of this.dispatchers.get(connectorId) ?? []) d.notify();
-      },
+      onCommit: (connectorId) => this.notifyCommitted(connectorId),
       ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
     };
   }

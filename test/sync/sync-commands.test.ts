@@ -105,7 +105,7 @@ describe("the sync and start commands", () => {
   it("`start --config` runs on schedule until stopped, and the next start resumes without re-exporting", async () => {
     const stop = new AbortController();
     const out = capture();
-    const running = runStartCommand({ config: configPath, dataDir: join(dir, "data"), logLevel: "silent", seed: 1 }, { out: out.out, env: { SIM_SECRET: sim.clientSecret }, signal: stop.signal, logger: silentLogger });
+    const running = runStartCommand({ config: configPath, dataDir: join(dir, "data"), logLevel: "silent", seed: 1, httpPort: 0 }, { out: out.out, env: { SIM_SECRET: sim.clientSecret }, signal: stop.signal, logger: silentLogger });
     await until(() => readJsonl(join(dir, "events")).length === sim.tenant.issues.size() + sim.tenant.projects.size(), "the first runs are delivered");
     stop.abort();
     expect(await running).toBe(0);
@@ -113,7 +113,7 @@ describe("the sync and start commands", () => {
     expect(out.text()).toMatch(/Store\s+.*wizbridge\.db/);
 
     const again = new AbortController();
-    const second = runStartCommand({ config: configPath, dataDir: join(dir, "data"), logLevel: "silent", seed: 1 }, { out: capture().out, env: { SIM_SECRET: sim.clientSecret }, signal: again.signal, logger: silentLogger });
+    const second = runStartCommand({ config: configPath, dataDir: join(dir, "data"), logLevel: "silent", seed: 1, httpPort: 0 }, { out: capture().out, env: { SIM_SECRET: sim.clientSecret }, signal: again.signal, logger: silentLogger });
     const store = await openStore(join(dir, "data", "wizbridge.db"));
     try {
       const runs = new RunRepository(store.db);
@@ -139,7 +139,7 @@ describe("the sync and start commands", () => {
     const stop = new AbortController();
     const out = capture();
     const dataDir = join(dir, "demo");
-    const running = runStartCommand({ dataDir, logLevel: "silent", seed: 1 }, { out: out.out, env: {}, signal: stop.signal, logger: silentLogger });
+    const running = runStartCommand({ dataDir, logLevel: "silent", seed: 1, httpPort: 0 }, { out: out.out, env: {}, signal: stop.signal, logger: silentLogger });
     await until(() => readJsonl(join(dataDir, "events")).length > 0, "the demo delivers its first events");
     stop.abort();
     expect(await running).toBe(0);

@@ -63,6 +63,8 @@ export interface WebhookEmitter {
   deliveries(): DeliveryRecord[];
   /** Resolves when every delivery started so far has finished (delivered or failed). */
   flush(): Promise<void>;
+  /** An automation rule added after start (Wiz lets admins add them any time); later events go to it too. */
+  addTarget(target: WebhookTarget): void;
 }
 
 export interface WebhookEmitterDeps {
@@ -147,6 +149,7 @@ function secretsOf(target: WebhookTarget): string[] {
 
 export function createWebhookEmitter(deps: WebhookEmitterDeps): WebhookEmitter {
   const doFetch = deps.fetch ?? fetch;
+  const targets = [...deps.targets];
   const opts = deps.options ?? {};
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 3);
   const backoffMs = opts.backoffMs ?? 500;
@@ -236,7 +239,7 @@ export function createWebhookEmitter(deps: WebhookEmitterDeps): WebhookEmitter {
   }
 
   function emit(kind: WebhookEventKind, subjectId: string, build: (trigger: TriggerInfo) => WizRecord): void {
-    for (const target of deps.targets) {
+    for (const target of targets) {
       if (!target.events.includes(kind)) continue;
       const entry = record(target, kind, subjectId);
       let body: string;
@@ -255,6 +258,9 @@ export function createWebhookEmitter(deps: WebhookEmitterDeps): WebhookEmitter {
   }
 
   return {
+    addTarget(target) {
+      targets.push(target);
+    },
     issueEvent(kind, issue, options) {
       const id = typeof issue.id === "string" ? issue.id : "";
       emit(kind, id, (trigger) => buildIssuePayload(issue, TRIGGER_TYPES[kind], trigger, portalBaseUrl, options?.updatedFields));

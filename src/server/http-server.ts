@@ -1,0 +1,43 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+
+export interface HttpServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  logger: Logger;
+  /** Route plugins (webhook receiver, runtime intake, API), each registered in its own encapsulated context. */
+  plugins: ReadonlyArray<(app: FastifyInstance) => Promise<void>>;
+  /** Prometheus text for GET /metrics. */
+  metrics: () => Promise<string>;
+  /** Largest request body accepted, in bytes (default 1 MiB; a larger one gets 413). */
+  bodyLimit?: number;
+}
+
+export interface HttpServer {
+  app: FastifyInstance;
+  /** http://host:port */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds the main job's HTTP app (not listening): tests drive it with inject(). */
+export async function buildHttpApp(options: Omit<HttpServerOptions, "host" | "port">): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: options.logger.child({ component: "http" }) as FastifyBaseLogger, bodyLimit: options.bodyLimit ?? 1024 * 1024, disableRequestLogging: true });
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/metrics", async (_request, reply) => reply.type("text/plain; version=0.0.4").send(await options.metrics()));
+  for (const plugin of options.plugins) await app.register(plugin);
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: "not_found", message: `Nothing is served at ${request.method} ${request.url}. Endpoints: POST /webhooks/wiz/<connector>, GET /metrics, GET /healthz.` }),
+  );
+  return app;
+}
+
+/** Starts the main job's HTTP server on host:port. */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const app = await buildHttpApp(options);
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  const port = address !== null && typeof address === "object" ? address.port : options.port;
+  return { app, url: `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${port}`, close: () => app.close() };
+}
