@@ -56,6 +56,17 @@ export class StreamStateRepository {
       .execute();
   }
 
+  /** A slice whose stored cursor Wiz refused: it walks again from `filterLoUs` without a cursor. */
+  async restartSlice(s: { connectorId: string; stream: string; sliceId: number; filterLoUs: number | null }): Promise<void> {
+    await this.db
+      .updateTable("slices")
+      .set({ end_cursor: null, filter_lo_us: s.filterLoUs })
+      .where("connector_id", "=", s.connectorId)
+      .where("stream", "=", s.stream)
+      .where("slice_id", "=", s.sliceId)
+      .execute();
+  }
+
   /** Splits a slice: lowers its upper bound and adds the rest as a new slice, atomically. */
   async split(parent: { connectorId: string; stream: string; sliceId: number; newHiUs: number }, child: SliceRow): Promise<void> {
     await this.db.transaction().execute(async (trx) => {

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Page, WizClientCore } from "../wiz/index.js";
+import { WizError, type Page, type WizClientCore } from "../wiz/index.js";
 import { formatWizTimestamp, microsFromMillis, type Micros } from "../model/wiz-timestamp.js";
 import { EventKeyRepository } from "../store/event-key.repository.js";
 import { OutboxRepository } from "../store/outbox.repository.js";
@@ -247,7 +247,36 @@ export async function runStream(deps: StreamRunDeps, settings: StreamRunSettings
     }
   };
 
+  /**
+   * Wiz refused a stored cursor (expired, or the tenant's paging changed since the checkpoint): the slice
+   * restarts without it, from just below the newest change it had committed (walks are ascending, so
+   * everything older is done; the few records at that instant are read twice, with the same event ids).
+   * Unordered walks restart from their first page; snapshot membership and keys keep them from re-emitting.
+   */
+  const recoverFromRefusedCursor = async (slice: LiveSlice, error: unknown): Promise<boolean> => {
+    if (slice.endCursor === null || !(error instanceof WizError) || error.code !== "BAD_USER_INPUT" || !/cursor/i.test(error.message)) return false;
+    const ordered = mode === "incremental" && def.order !== undefined && slice.highWater !== null;
+    const filterLo = ordered && slice.highWater !== null ? Math.max(slice.filterLo ?? Number.NEGATIVE_INFINITY, slice.highWater - 1) : slice.filterLo;
+    deps.logger.warn(
+      { stream: def.name, slice: slice.id, restartAfter: filterLo === null ? null : formatWizTimestamp(filterLo), error: error.message },
+      "Wiz refused the stored page cursor; the slice restarts from its last committed change without it",
+    );
+    slice.endCursor = null;
+    slice.filterLo = filterLo;
+    await states.restartSlice({ connectorId, stream: def.name, sliceId: slice.id, filterLoUs: filterLo });
+    return true;
+  };
+
   const walk = async (slice: LiveSlice): Promise<void> => {
+    try {
+      await walkFromCheckpoint(slice);
+    } catch (error) {
+      if (!(await recoverFromRefusedCursor(slice, error))) throw error;
+      await walkFromCheckpoint(slice);
+    }
+  };
+
+  const walkFromCheckpoint = async (slice: LiveSlice): Promise<void> => {
     const variables: Record<string, unknown> = {
       filterBy: filterOf(def, settings.filter, slice),
       ...(def.order && mode === "incremental" ? { orderBy: def.order.ascending } : {}),

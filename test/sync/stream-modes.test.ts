@@ -69,6 +69,22 @@ describe("stream modes, budgets and backfill", () => {
     expect(held.size).toBe(openIds.length - 1);
   });
 
+  it("a stored cursor Wiz refuses after a restart: the slice restarts from its last committed change, nothing missing", async () => {
+    const messages: string[] = [];
+    const logger = pino({ level: "warn" }, new Writable({ write: (chunk: Buffer, _e, done) => (messages.push(chunk.toString()), done()) }));
+    const budgeted = settings({ budget: { pages: 2 }, concurrency: 1 });
+    expect((await runStream(deps(), budgeted)).status).toBe("budget");
+    // The cursor kept in the checkpoint is no longer accepted (Wiz cursors are opaque and may expire).
+    await store.db.updateTable("slices").set({ end_cursor: "eyJ2IjpbXSwiaSI6LTF9-expired" }).where("connector_id", "=", "c1").execute();
+    const resumed = await runStream({ ...deps(), logger }, settings({ concurrency: 1 }));
+    expect(resumed.status).toBe("completed");
+    expect(messages.join("")).toMatch(/Wiz refused the stored page cursor; the slice restarts/);
+    const held = latestByStream(await events(), "issues");
+    const expected = simVersions(sim, "issues");
+    expect(held.size).toBe(expected.size);
+    for (const [id, updatedAt] of expected) expect(held.get(id), id).toBe(updatedAt);
+  });
+
   it("a run that hits its page budget checkpoints; the next runs continue until done", async () => {
     const budgeted = settings({ budget: { pages: 3 }, concurrency: 1 });
     const first = await runStream(deps(), budgeted);
