@@ -77,6 +77,7 @@ export function buildSyncConfig(input: unknown, options: ConfigLoadOptions): Syn
       connection,
       rateLimit,
       concurrency: c.concurrency ?? Math.max(CONNECTOR_DEFAULTS.concurrency, rateLimit.maxConcurrency),
+      streamConcurrency: c.streamConcurrency ?? CONNECTOR_DEFAULTS.streamConcurrency,
       overlapSeconds: c.overlapSeconds ?? CONNECTOR_DEFAULTS.overlapSeconds,
       outboxLimit: c.outboxLimit ?? CONNECTOR_DEFAULTS.outboxLimit,
       ...(c.sampling ? { sampling: { assets: c.sampling.assets ?? CONNECTOR_DEFAULTS.samplingAssets } } : {}),

@@ -73,8 +73,9 @@ export async function runConnector(deps: ConnectorRunDeps, runtime: ConnectorRun
     runError = runErrorOf(error);
   }
 
-  for (const stream of runError ? [] : selected) {
-    if (options.signal?.aborted) break;
+  const outcomeAt: Array<StreamOutcome | undefined> = [];
+  const runOne = async (stream: (typeof selected)[number], index: number): Promise<void> => {
+    if (options.signal?.aborted) return;
     await runs.startStream(runId, stream.name, deps.now());
     let outcome: StreamOutcome;
     try {
@@ -113,11 +114,18 @@ export async function runConnector(deps: ConnectorRunDeps, runtime: ConnectorRun
       outcome = { stream: stream.name, elapsedMs: 0, pages: 0, records: 0, emitted: 0, requests: 0, status: "failed", error: failure };
       runError ??= failure;
     }
-    outcomes.push(outcome);
+    outcomeAt[index] = outcome;
     deps.onProgress?.(config.id, outcome, outcome);
     const status: RunStatus = outcome.status === "completed" ? "succeeded" : outcome.status === "failed" ? "failed" : "partial";
     await runs.finishStream(runId, stream.name, status, { pages: outcome.pages, records: outcome.records, emitted: outcome.emitted, requests: outcome.requests }, outcome.error, deps.now());
-  }
+  };
+  // Due streams run side by side (a long findings export does not hold up issues), all under the tenant's one rate limiter.
+  const queue = (runError ? [] : selected).map((stream, index) => ({ stream, index }));
+  const streamWorker = async (): Promise<void> => {
+    for (let next = queue.shift(); next; next = queue.shift()) await runOne(next.stream, next.index);
+  };
+  await Promise.all(Array.from({ length: Math.min(config.streamConcurrency, queue.length) }, streamWorker));
+  for (const outcome of outcomeAt) if (outcome) outcomes.push(outcome);
 
   const status: RunStatus = runError ? "failed" : outcomes.length < selected.length || outcomes.some((o) => o.status !== "completed") ? "partial" : "succeeded";
   await runs.finish(runId, status, runError, deps.now());

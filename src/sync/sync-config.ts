@@ -29,6 +29,7 @@ const connectorSchema = z.strictObject({
   // 0 means unpaced (a simulator, a test); Wiz itself needs a few per second at most.
   rateLimit: z.strictObject({ requestsPerSecond: z.number().min(0).optional(), maxConcurrency: z.number().int().positive().optional() }).optional(),
   concurrency: z.number().int().min(1).max(32).optional(),
+  streamConcurrency: z.number().int().min(1).max(9).optional(),
   overlapSeconds: z.number().min(0).optional(),
   outboxLimit: z.number().int().positive().optional(),
   sampling: z.strictObject({ assets: z.number().int().positive().optional() }).optional(),
@@ -88,6 +89,8 @@ export interface ConnectorConfig {
   rateLimit: { requestsPerSecond: number; maxConcurrency: number };
   /** Slices of one stream walked at once. */
   concurrency: number;
+  /** Streams of one run synced at once. */
+  streamConcurrency: number;
   overlapSeconds: number;
   /** Undelivered events at which pulling pauses (backpressure). */
   outboxLimit: number;
@@ -111,6 +114,7 @@ export const CONNECTOR_DEFAULTS = Object.freeze({
   // Wiz's public guidance is 3 req/s; measurements put the sustained ceiling near 5.
   rateLimit: { requestsPerSecond: 3, maxConcurrency: 3 },
   concurrency: 3,
+  streamConcurrency: 3,
   overlapSeconds: 120,
   outboxLimit: 100_000,
   samplingAssets: 1_000,

@@ -53,6 +53,32 @@ describe("SyncEngine: sync into JSONL from the simulator", () => {
     expect(await new OutboxRepository(store.db).count()).toBe(0);
   });
 
+  it("runs a connector's due streams side by side, at most streamConcurrency at once", async () => {
+    const active = new Set<string>();
+    let peak = 0;
+    const config = simConfig(sim, dir, { streamConcurrency: 2, streams: { issues: { pageSize: 5 }, vulnerabilityFindings: { pageSize: 5 }, configurationFindings: { pageSize: 5 } } });
+    const engine = new SyncEngine({
+      config,
+      store,
+      logger: silentLogger,
+      now: () => sim.clock.now(),
+      idlePollMs: 20,
+      onProgress: (_connector, progress, final) => {
+        if (final) active.delete(progress.stream);
+        else active.add(progress.stream);
+        peak = Math.max(peak, active.size);
+      },
+    });
+    try {
+      const [summary] = await engine.runOnce();
+      expect(summary?.status).toBe("succeeded");
+      expect(summary?.streams.map((s) => s.stream)).toEqual(["issues", "vulnerabilityFindings", "configurationFindings"]);
+      expect(peak).toBe(2);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it("records states and run history per connector and stream", async () => {
     const [summary] = await syncOnce();
     const connector = await new ConnectorRepository(store.db).get("sim");
