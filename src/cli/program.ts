@@ -8,6 +8,8 @@ import { EXIT_CODES, EXIT_CODES_HELP } from "./exit-codes.js";
 import { registerMcpCommand } from "./mcp.command.js";
 import { registerOperationCommands, type OpenOperationClient } from "./operation.commands.js";
 import { registerStartCommand } from "./start.command.js";
+import { registerDeadLettersCommand } from "./dead-letters.command.js";
+import { registerStatusCommand } from "./status.command.js";
 import { registerSyncCommand } from "./sync.command.js";
 import { registerTestConnectionCommand } from "./test-connection.command.js";
 
@@ -22,6 +24,8 @@ export function createProgram(): Command {
   const openClient: OpenOperationClient = (settings, logger) => new WizClient(settings, { logger });
   registerStartCommand(program);
   registerSyncCommand(program);
+  registerStatusCommand(program);
+  registerDeadLettersCommand(program);
   registerSimCommand(program);
   registerTestConnectionCommand(program, io);
   registerMcpCommand(program, { operations: OPERATIONS, openClient, io });

@@ -1,4 +1,7 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { runDeadLettersCommand } from "../../src/cli/dead-letters.command.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Simulator } from "../../src/sim/index.js";
 import { JsonlSink } from "../../src/sinks/jsonl.sink.js";
@@ -8,7 +11,14 @@ import { DeadLetterRepository } from "../../src/store/dead-letter.repository.js"
 import { OutboxRepository } from "../../src/store/outbox.repository.js";
 import { openStore, type Store } from "../../src/store/store-database.js";
 import { SyncEngine } from "../../src/sync/sync-engine.js";
-import { latestByStream, readJsonl, silentLogger, simConfig, simVersions, startTestSimulator, tempDir } from "./sync-fixtures.js";
+import { connectionOf, latestByStream, readJsonl, silentLogger, simConfig, simVersions, startTestSimulator, tempDir } from "./sync-fixtures.js";
+
+function captured() {
+  const out = new PassThrough();
+  let text = "";
+  out.setEncoding("utf8").on("data", (c: string) => (text += c));
+  return { out, text: () => text };
+}
 
 /** A JSONL sink that can be switched off (a SIEM outage) and can refuse chosen events for good. */
 class FlakySink implements Sink {
@@ -114,8 +124,15 @@ describe("a sink that is down", () => {
       expect(letters[0]?.reason).toBe("field too large for the index");
       expect(readJsonl(join(dir, "events"))).toHaveLength(sim.tenant.projects.size() - 1);
 
-      sink.poison.clear();
-      expect(await engine.replayDeadLetters("sim", "events")).toBe(1);
+      // The CLI lists them with the reason, and replays them through the sink the config names.
+      const listed = captured();
+      expect(await runDeadLettersCommand({ dataDir: dir, replay: false, all: false, json: false, logLevel: "silent" }, { out: listed.out, env: {} })).toBe(0);
+      expect(listed.text()).toMatch(/\tsim\tevents\tprojects\t[0-9a-f]{32}\t.*\tfield too large for the index\n1 dead letter\(s\)/);
+      const configPath = join(dir, "replay.json");
+      writeFileSync(configPath, JSON.stringify({ dataDir: dir, store: { path: join(dir, "wizbridge.db") }, connectors: [{ id: "sim", connection: connectionOf(sim), sinks: ["events"], streams: { projects: true } }], sinks: { events: { type: "jsonl", directory: join(dir, "events") } } }));
+      const replayed = captured();
+      expect(await runDeadLettersCommand({ config: configPath, dataDir: dir, connector: "sim", sink: "events", replay: true, all: false, json: false, logLevel: "silent" }, { out: replayed.out, env: {}, logger: silentLogger })).toBe(0);
+      expect(replayed.text()).toBe("replayed 1 dead letter(s) of sim to events\n");
       expect(new Set(readJsonl(join(dir, "events")).map((e) => e.record.id)).size).toBe(sim.tenant.projects.size());
       expect(await new DeadLetterRepository(store.db).list({ connectorId: "sim", pendingOnly: true })).toHaveLength(0);
     } finally {

@@ -4,6 +4,7 @@ import { PassThrough } from "node:stream";
 import { Command } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerStartCommand, runStartCommand } from "../../src/cli/start.command.js";
+import { runStatusCommand } from "../../src/cli/status.command.js";
 import { registerSyncCommand, runSyncCommand, type SyncCommandOptions } from "../../src/cli/sync.command.js";
 import type { Simulator } from "../../src/sim/index.js";
 import { RunRepository } from "../../src/store/run.repository.js";
@@ -100,6 +101,25 @@ describe("the sync and start commands", () => {
     const c = capture();
     expect(await runSyncCommand(syncOpts({ connector: ["tenant-b"] }), { out: c.out, env: { SIM_SECRET: sim.clientSecret }, logger: silentLogger })).toBe(2);
     expect(c.text()).toMatch(/no connector "tenant-b".*tenant-a/);
+  });
+
+  it("`status` shows each connector's state, cursors, backlog and runs from the store; a missing store says what to do", async () => {
+    const missing = capture();
+    expect(await runStatusCommand({ dataDir: join(dir, "nowhere"), connector: [], runs: 5, json: false }, { out: missing.out })).toBe(2);
+    expect(missing.text()).toMatch(/no store at .*nowhere.*Run `wizbridge start` or `wizbridge sync` first/);
+    expect(await runSyncCommand(syncOpts(), { out: capture().out, env: { SIM_SECRET: sim.clientSecret }, logger: silentLogger })).toBe(0);
+    const text = capture();
+    expect(await runStatusCommand({ dataDir: join(dir, "data"), connector: [], runs: 5, json: false }, { out: text.out })).toBe(0);
+    expect(text.text()).toMatch(/^tenant-a {2}PROCESSED/);
+    expect(text.text()).toMatch(/issues\s+cursor \d{4}-\d\d-\d\dT[\d:.]+Z/);
+    expect(text.text()).toMatch(/outbox\s+0 event\(s\) waiting for delivery; 0 dead letter\(s\)/);
+    expect(text.text()).toMatch(new RegExp(`issues\\s+succeeded\\s+${sim.tenant.issues.size()} records`));
+    const json = capture();
+    expect(await runStatusCommand({ dataDir: join(dir, "data"), connector: ["tenant-a"], runs: 1, json: true }, { out: json.out })).toBe(0);
+    const [status] = JSON.parse(json.text()) as Array<{ id: string; state: string; runs: Array<{ status: string; streams: Array<{ stream: string; records: number }> }> }>;
+    expect(status).toMatchObject({ id: "tenant-a", state: "processed", runs: [{ status: "succeeded" }] });
+    expect(status?.runs[0]?.streams.find((s) => s.stream === "projects")?.records).toBe(sim.tenant.projects.size());
+    expect(await runStatusCommand({ dataDir: join(dir, "data"), connector: ["other"], runs: 1, json: false }, { out: capture().out })).toBe(2);
   });
 
   it("`start --config` runs on schedule until stopped, and the next start resumes without re-exporting", async () => {

@@ -1,0 +1,112 @@
+import { formatWizTimestamp } from "../model/wiz-timestamp.js";
+import { ConnectorRepository } from "../store/connector.repository.js";
+import { DeadLetterRepository } from "../store/dead-letter.repository.js";
+import { OutboxRepository } from "../store/outbox.repository.js";
+import { RunRepository } from "../store/run.repository.js";
+import type { StoreDb } from "../store/store-database.js";
+import { StreamStateRepository } from "../store/stream-state.repository.js";
+
+export interface StreamStatus {
+  stream: string;
+  /** The incremental cursor (RFC 3339), null before the first completed export. */
+  cursor: string | null;
+  fullExportCompletedAt: string | null;
+  resyncRequested: boolean;
+  /** A walk left open (budget, stop, crash) that the next run continues. */
+  walkInProgress: boolean;
+}
+
+export interface RunSummary {
+  id: number;
+  trigger: string;
+  status: string;
+  startedAt: string;
+  endedAt: string | null;
+  error: { code: string; message: string; fix: string | null } | null;
+  streams: Array<{ stream: string; status: string; pages: number; records: number; emitted: number; requests: number; error: string | null }>;
+}
+
+export interface ConnectorStatus {
+  id: string;
+  tenant: string;
+  state: string;
+  detail: string | null;
+  error: { code: string; fix: string | null } | null;
+  nextRunAt: string | null;
+  updatedAt: string;
+  outboxBacklog: number;
+  deadLetters: number;
+  streams: StreamStatus[];
+  runs: RunSummary[];
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** What `wizbridge status` and the API show: each connector's state, cursors, backlog and recent runs, from the store alone. */
+export async function connectorStatuses(db: StoreDb, options: { connectors?: readonly string[]; runs?: number } = {}): Promise<ConnectorStatus[]> {
+  const out: ConnectorStatus[] = [];
+  const runs = new RunRepository(db);
+  for (const c of await new ConnectorRepository(db).list()) {
+    if (options.connectors && options.connectors.length > 0 && !options.connectors.includes(c.id)) continue;
+    const states = new StreamStateRepository(db);
+    const streams: StreamStatus[] = [];
+    for (const s of await states.states(c.id)) {
+      streams.push({
+        stream: s.stream,
+        cursor: s.cursor_us === null ? null : formatWizTimestamp(s.cursor_us),
+        fullExportCompletedAt: iso(s.full_completed_at),
+        resyncRequested: s.resync_requested === 1,
+        walkInProgress: (await states.openRun(c.id, s.stream)) !== undefined,
+      });
+    }
+    const recent: RunSummary[] = [];
+    for (const r of await runs.list(c.id, options.runs ?? 5)) {
+      recent.push({
+        id: r.id,
+        trigger: r.trigger,
+        status: r.status,
+        startedAt: new Date(r.started_at).toISOString(),
+        endedAt: iso(r.ended_at),
+        error: r.error_code ? { code: r.error_code, message: r.error_message ?? "", fix: r.error_fix } : null,
+        streams: (await runs.streams(r.id)).map((s) => ({ stream: s.stream, status: s.status, pages: s.pages, records: s.records, emitted: s.emitted, requests: s.requests, error: s.error_message })),
+      });
+    }
+    out.push({
+      id: c.id,
+      tenant: c.tenant,
+      state: c.state,
+      detail: c.state_detail,
+      error: c.error_code ? { code: c.error_code, fix: c.error_fix } : null,
+      nextRunAt: iso(c.next_run_at),
+      updatedAt: new Date(c.updated_at).toISOString(),
+      outboxBacklog: await new OutboxRepository(db).count(c.id),
+      deadLetters: (await new DeadLetterRepository(db).list({ connectorId: c.id, pendingOnly: true }, 100_000)).length,
+      streams,
+      runs: recent,
+    });
+  }
+  return out;
+}
+
+/** The human form: one block per connector. */
+export function renderConnectorStatuses(statuses: readonly ConnectorStatus[]): string {
+  if (statuses.length === 0) return "No connectors in this store yet: run `wizbridge start` or `wizbridge sync` first (or point --data-dir / --store at the right one).\n";
+  const lines: string[] = [];
+  for (const c of statuses) {
+    lines.push(`${c.id}  ${c.state.toUpperCase()}${c.detail ? `  (${c.detail})` : ""}`);
+    lines.push(`  tenant       ${c.tenant}`);
+    if (c.error) lines.push(`  error        ${c.error.code}${c.error.fix ? `; fix: ${c.error.fix}` : ""}`);
+    if (c.nextRunAt) lines.push(`  next run     ${c.nextRunAt}`);
+    lines.push(`  outbox       ${c.outboxBacklog} event(s) waiting for delivery; ${c.deadLetters} dead letter(s)`);
+    for (const s of c.streams) {
+      const flags = [s.walkInProgress ? "walk in progress" : "", s.resyncRequested ? "full resync requested" : ""].filter(Boolean).join(", ");
+      lines.push(`  ${s.stream.padEnd(24)} cursor ${s.cursor ?? "(none yet)"}${flags ? `  [${flags}]` : ""}`);
+    }
+    for (const r of c.runs) {
+      lines.push(`  run ${String(r.id).padEnd(5)} ${r.status.padEnd(10)} ${r.startedAt} -> ${r.endedAt ?? "…"}  (${r.trigger})${r.error ? `  ${r.error.code}: ${r.error.message}` : ""}`);
+      for (const s of r.streams) lines.push(`      ${s.stream.padEnd(24)} ${s.status.padEnd(10)} ${s.records} records, ${s.emitted} emitted, ${s.pages} pages, ${s.requests} requests${s.error ? `  ${s.error}` : ""}`);
+    }
+    lines.push("");
+  }
+  return `${lines.join("\n")}\n`;
+}
