@@ -51,6 +51,27 @@ export class OutboxRepository {
     return Number(row?.n ?? 0);
   }
 
+  /**
+   * The backlog as far as backpressure needs it: the pull checks it before every page, so it must not cost
+   * a scan of a big backlog. Sequence numbers bound it from above in O(log n) (exact when one connector
+   * writes the outbox); only when that bound reaches `cap` are rows counted, and never more than `cap`.
+   */
+  async backlogUpTo(connectorId: string, oldestDeliveredSeq: number, cap: number): Promise<number> {
+    const top = await this.db.selectFrom("outbox").select(sql<number | null>`max(seq)`.as("top")).where("connector_id", "=", connectorId).executeTakeFirst();
+    const bound = top?.top === null || top?.top === undefined ? 0 : Math.max(0, top.top - oldestDeliveredSeq);
+    // Below the cap the bound answers "is there room" already (the true backlog is never larger).
+    if (bound < cap) return bound;
+    return this.backlogCapped(connectorId, oldestDeliveredSeq, cap);
+  }
+
+  private async backlogCapped(connectorId: string, afterSeq: number, cap: number): Promise<number> {
+    const row = await this.db
+      .selectFrom((eb) => eb.selectFrom("outbox").select(sql<number>`1`.as("one")).where("connector_id", "=", connectorId).where("seq", ">", afterSeq).limit(cap).as("capped"))
+      .select(sql<number>`count(*)`.as("n"))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async deleteUpTo(connectorId: string, seq: number): Promise<void> {
     await this.db.deleteFrom("outbox").where("connector_id", "=", connectorId).where("seq", "<=", seq).execute();
   }

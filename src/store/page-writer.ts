@@ -5,10 +5,15 @@ import type { OutboxEntry } from "./outbox.repository.js";
 import type { SnapshotMember } from "./snapshot-member.repository.js";
 import type { SliceCheckpoint } from "./stream-state.repository.js";
 
+/** The dead-letter "sink" of records the normaliser refused (their payload is the raw Wiz node). */
+export const NORMALISER_DEAD_LETTER_SINK = "(normaliser)";
+
 export interface PageCommit {
   connectorId: string;
   stream: string;
   events: readonly OutboxEntry[];
+  /** Records that could not be normalised (raw payload + reason): dead-lettered in the same transaction. */
+  rejected?: ReadonlyArray<{ eventId: string; payload: string; reason: string }>;
   keys: readonly EventKey[];
   members?: { runKey: string; seen: readonly SnapshotMember[] };
   checkpoint: SliceCheckpoint;
@@ -29,6 +34,7 @@ export interface PageWriter {
 export class SqlitePageWriter implements PageWriter {
   private readonly insertEvent: BetterSqlite3.Statement;
   private readonly insertKey: BetterSqlite3.Statement;
+  private readonly insertDeadLetter: BetterSqlite3.Statement;
   private readonly upsertMember: BetterSqlite3.Statement;
   private readonly checkpoint: BetterSqlite3.Statement;
   private readonly write: (commit: PageCommit, now: number) => void;
@@ -39,6 +45,9 @@ export class SqlitePageWriter implements PageWriter {
   ) {
     this.insertEvent = sqlite.prepare("INSERT INTO outbox (connector_id, stream, event_id, payload, created_at) VALUES (?, ?, ?, ?, ?)");
     this.insertKey = sqlite.prepare("INSERT INTO event_keys (connector_id, stream, event_id, updated_us) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    this.insertDeadLetter = sqlite.prepare(
+      "INSERT INTO dead_letters (connector_id, sink_id, seq, event_id, stream, payload, reason, failed_at, replayed_at) VALUES (?, ?, 0, ?, ?, ?, ?, ?, NULL)",
+    );
     this.upsertMember = sqlite.prepare(
       "INSERT INTO snapshot_members (connector_id, stream, record_id, version, seen_run) VALUES (?, ?, ?, ?, ?) " +
         "ON CONFLICT (connector_id, stream, record_id) DO UPDATE SET version = excluded.version, seen_run = excluded.seen_run",
@@ -49,6 +58,7 @@ export class SqlitePageWriter implements PageWriter {
     this.write = sqlite.transaction((commit: PageCommit, now: number) => {
       const { connectorId, stream } = commit;
       for (const e of commit.events) this.insertEvent.run(e.connectorId, e.stream, e.eventId, e.payload, now);
+      for (const r of commit.rejected ?? []) this.insertDeadLetter.run(connectorId, NORMALISER_DEAD_LETTER_SINK, r.eventId, stream, r.payload, r.reason, now);
       for (const k of commit.keys) this.insertKey.run(connectorId, stream, k.eventId, k.updatedUs);
       if (commit.members) for (const m of commit.members.seen) this.upsertMember.run(connectorId, stream, m.recordId, m.version, commit.members.runKey);
       const c = commit.checkpoint;

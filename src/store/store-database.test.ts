@@ -52,6 +52,23 @@ describe("the embedded store", () => {
     await store.close();
   });
 
+  it("backlogUpTo bounds the backlog by sequence numbers and counts rows only at the cap, never past it", async () => {
+    const store = await openStore(":memory:");
+    const outbox = new OutboxRepository(store.db);
+    const entries = (connectorId: string, n: number) => Array.from({ length: n }, (_, i) => ({ connectorId, stream: "issues", eventId: `${connectorId}-${i}`, payload: "{}" }));
+    expect(await outbox.backlogUpTo("c1", 0, 10)).toBe(0);
+    await outbox.append(entries("c1", 4), 1);
+    expect(await outbox.backlogUpTo("c1", 0, 10)).toBe(4);
+    // Another connector's rows in between: the sequence bound overestimates, so at the cap it counts (capped).
+    await outbox.append(entries("c2", 20), 1);
+    await outbox.append(entries("c1", 4), 1);
+    expect(await outbox.backlogUpTo("c1", 0, 10)).toBe(8);
+    expect(await outbox.backlogUpTo("c1", 0, 5)).toBe(5);
+    // Below the cap the answer is the bound (24 >= the true 20): enough to say there is room, at O(log n).
+    expect(await outbox.backlogUpTo("c2", 0, 100)).toBe(24);
+    await store.close();
+  });
+
   it("event keys answer which ids were emitted and are pruned by time", async () => {
     const store = await openStore(":memory:");
     const keys = new EventKeyRepository(store.db);

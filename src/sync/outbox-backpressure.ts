@@ -34,7 +34,7 @@ export class OutboxBackpressure {
   async backlog(): Promise<number> {
     const { db, connectorId, sinkIds } = this.options;
     const oldest = await new SinkOffsetRepository(db).oldest(connectorId, sinkIds);
-    return new OutboxRepository(db).backlog(connectorId, oldest);
+    return new OutboxRepository(db).backlogUpTo(connectorId, oldest, this.options.limit);
   }
 
   async waitForRoom(signal?: AbortSignal): Promise<void> {
