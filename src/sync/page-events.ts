@@ -18,8 +18,15 @@ export interface PageRecord {
 export function pageRecordOf(stream: StreamName, cursorField: string | null, raw: WizPayload): PageRecord {
   const recordId = String(raw.id);
   const changedAt = cursorField ? parseWizTimestamp(raw[cursorField]) : undefined;
-  const version = changedAt !== undefined ? formatWizTimestamp(changedAt) : contentVersionOf(raw);
+  const version = changedAt === undefined ? contentVersionOf(raw) : canonicalTimestampOf(raw[cursorField as string], changedAt);
   return { recordId, changedAt, version, eventId: eventIdOf(stream, recordId, version), raw };
+}
+
+const CANONICAL_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
+
+/** The version string of a change timestamp: Wiz's own text when it is already in the canonical form (the usual case). */
+function canonicalTimestampOf(text: unknown, micros: Micros): string {
+  return typeof text === "string" && CANONICAL_TIMESTAMP.test(text) ? text : formatWizTimestamp(micros);
 }
 
 export interface EventContext {
