@@ -13,7 +13,7 @@ let skipped = 0;
 try {
   const result = JSON.parse(readFileSync(report, "utf8"));
   passed = result.numPassedTests ?? 0;
-  failed = (result.numFailedTests ?? 0) + (result.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(result);
+  failed = (result.numFailedTests ?? 0) + countFilesFailedWithoutFailedTests(result);
   skipped = (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
 } catch (error) {
   console.error(`could not read the test report ${report}: ${error.message}`);
@@ -23,7 +23,8 @@ if (run.status !== 0 && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(run.status ?? 1);
 
-// A suite that failed to load counts as one failure; a suite whose tests failed is counted by its tests.
-function countSuitesWithFailedTests(result) {
-  return (result.testResults ?? []).filter((s) => s.status === "failed" && (s.assertionResults ?? []).some((a) => a.status === "failed")).length;
+// A file that failed without a failed test (it did not load, a hook threw) counts as one failure; a file whose
+// tests failed is counted by its tests. (numFailedTestSuites also counts describe blocks, so it is not used.)
+function countFilesFailedWithoutFailedTests(result) {
+  return (result.testResults ?? []).filter((s) => s.status === "failed" && !(s.assertionResults ?? []).some((a) => a.status === "failed")).length;
 }
