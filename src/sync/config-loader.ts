@@ -82,6 +82,7 @@ export function buildSyncConfig(input: unknown, options: ConfigLoadOptions): Syn
       ...(c.sampling ? { sampling: { assets: c.sampling.assets ?? CONNECTOR_DEFAULTS.samplingAssets } } : {}),
       sinks: [...new Set(c.sinks)],
       streams,
+      ...(c.output ? { output: c.output } : {}),
     });
   });
   const delivery = { ...DELIVERY_DEFAULTS, ...file.delivery };
@@ -190,6 +191,7 @@ function allowedKeysAt(path: ReadonlyArray<PropertyKey>): string[] | undefined {
   if (names[0] === "connectors" && last === "streams") return [...STREAM_NAMES];
   if (names[0] === "connectors" && names[1] === "streams" && names.length === 3) return ["enabled", "schedule", "filters", "pageSize", "mode", "backfillDays", "budget"];
   if (names[0] === "connectors" && last === "rateLimit") return ["requestsPerSecond", "maxConcurrency"];
+  if (names[0] === "connectors" && last === "output") return ["profile", "severityLadder"];
   if (last === "delivery") return ["batchSize", "retryInitialMs", "retryMaxMs"];
   return undefined;
 }
