@@ -166,7 +166,6 @@ function vulnerabilityFinding(record: VulnerabilityFindingRecord, options: OcsfO
     ],
     resource: resource ? resourceDetailsOf(resource) : undefined,
     resources: resource ? [resourceDetailsOf(resource)] : undefined,
-    cloud: cloudOf(resource),
     unmapped: compact({ hasCisaKevExploit: record.hasCisaKevExploit ?? undefined, cvssScore: record.cve.score ?? undefined, epssPercentile: record.cve.epssPercentile ?? undefined }),
   });
 }
