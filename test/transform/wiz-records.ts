@@ -27,7 +27,8 @@ export function tenantRecords(seed = 7): RawRecord[] {
   for (const [stream, key] of COLLECTION_OF) {
     const collection = tenant[key] as Tenant["issues"];
     for (let i = 0; i < collection.size(); i += 1) {
-      const raw = collection.get(i);
+      // Tenant records are lazy objects with a toJSON; the API (and so the pull engine) sees their JSON.
+      const raw = JSON.parse(JSON.stringify(collection.get(i))) as Record<string, unknown>;
       out.push({ stream, raw, origin: `tenant ${stream}[${i}]` });
       if (stream === "issues" && raw.type === "THREAT_DETECTION") out.push({ stream: "threats", raw, origin: `tenant threats[${i}]` });
     }
