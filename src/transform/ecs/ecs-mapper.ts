@@ -16,8 +16,13 @@ export interface EcsOptions {
 const CLOUD_PROVIDERS: Readonly<Record<string, string>> = { AWS: "aws", Azure: "azure", GCP: "gcp", OCI: "oci", Alibaba: "alibaba", EKS: "aws", AKS: "azure", GKE: "gcp", OKE: "oci" };
 
 function compact<T extends Record<string, unknown>>(value: T): T {
-  for (const key of Object.keys(value)) if (value[key] === undefined || value[key] === null) delete value[key];
-  return value;
+  // A copy rather than `delete`: deleting keys drops V8 objects into slow dictionary mode.
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const v = value[key];
+    if (v !== undefined && v !== null) out[key] = v;
+  }
+  return out as T;
 }
 
 function cloudOf(resource: ResourceRef | null): Record<string, unknown> | undefined {

@@ -10,7 +10,6 @@ import type {
   VulnerabilityFindingRecord,
   WizSeverity,
 } from "../../model/canonical/index.js";
-import { parseWizTimestamp } from "../../model/wiz-timestamp.js";
 import { ocsfSeverityIdOf } from "../severity/severity-ladder.js";
 import { OCSF_CLASSES, OCSF_VERSION, type OcsfEvent } from "./ocsf-event.js";
 
@@ -37,15 +36,22 @@ export interface OcsfOptions {
   raw: unknown;
 }
 
+/** Canonical timestamps are RFC 3339 already (the normalisers drop anything else), which Date.parse reads at any precision. */
 function epochMs(value: string | null): number | undefined {
-  const micros = parseWizTimestamp(value);
-  return micros === undefined ? undefined : Math.floor(micros / 1000);
+  if (value === null) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 /** Drops undefined and null members, so optional attributes are absent rather than null. */
 function compact<T extends Record<string, unknown>>(value: T): T {
-  for (const key of Object.keys(value)) if (value[key] === undefined || value[key] === null) delete value[key];
-  return value;
+  // A copy rather than `delete`: deleting keys drops V8 objects into slow dictionary mode.
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const v = value[key];
+    if (v !== undefined && v !== null) out[key] = v;
+  }
+  return out as T;
 }
 
 function base(
@@ -58,8 +64,14 @@ function base(
   record: CanonicalRecord,
 ): OcsfEvent {
   const severityId = ocsfSeverityIdOf(severity);
+  const metadata: Record<string, unknown> = { version: OCSF_VERSION, product: { name: "Wiz", vendor_name: "Wiz" }, uid: record.id, log_provider: "wizbridge", log_name: record.recordType };
+  const original = record.updatedAt ?? record.createdAt;
+  if (original !== null) metadata.original_time = original;
   return {
-    ...cls,
+    class_uid: cls.class_uid,
+    class_name: cls.class_name,
+    category_uid: cls.category_uid,
+    category_name: cls.category_name,
     activity_id: activityId,
     activity_name: activityName,
     type_uid: cls.class_uid * 100 + activityId,
@@ -67,16 +79,18 @@ function base(
     severity_id: severityId,
     severity: SEVERITY_NAMES[severityId] ?? "Unknown",
     time,
-    metadata: compact({
-      version: OCSF_VERSION,
-      product: { name: "Wiz", vendor_name: "Wiz" },
-      uid: record.id,
-      original_time: record.updatedAt ?? record.createdAt ?? undefined,
-      log_provider: "wizbridge",
-      log_name: record.recordType,
-    }),
+    metadata,
     raw_data: JSON.stringify(options.raw ?? null),
   };
+}
+
+/** Adds the defined attributes to an event built by base() (no copy of the event: this runs per record). */
+function withAttributes(event: OcsfEvent, attributes: Record<string, unknown>): OcsfEvent {
+  for (const key in attributes) {
+    const v = attributes[key];
+    if (v !== undefined && v !== null) event[key] = v;
+  }
+  return event;
 }
 
 function resourceDetailsOf(resource: ResourceRef): Record<string, unknown> {
@@ -93,6 +107,13 @@ function resourceDetailsOf(resource: ResourceRef): Record<string, unknown> {
     labels: resource.projectIds.length > 0 ? resource.projectIds.map((id) => `wiz.project:${id}`) : undefined,
     data: compact({ nativeType: resource.nativeType ?? undefined, account: resource.account ?? undefined, operatingSystem: resource.operatingSystem ?? undefined, imageId: resource.imageId ?? undefined }),
   });
+}
+
+/** `resource` and `resources` share one resource_details object. */
+function resourceAttributesOf(resource: ResourceRef | null): { resource?: Record<string, unknown>; resources?: Array<Record<string, unknown>> } {
+  if (!resource) return {};
+  const details = resourceDetailsOf(resource);
+  return { resource: details, resources: [details] };
 }
 
 function cloudOf(resource: ResourceRef | null): Record<string, unknown> | undefined {
@@ -134,8 +155,8 @@ function timeOf(record: CanonicalRecord, options: OcsfOptions): number {
 function vulnerabilityFinding(record: VulnerabilityFindingRecord, options: OcsfOptions): OcsfEvent {
   const [activityId, activityName] = findingActivity(record);
   const resource = record.resource;
-  return compact({
-    ...base(OCSF_CLASSES.vulnerabilityFinding, activityId, activityName, record.severity, timeOf(record, options), options, record),
+  const details = resource ? resourceDetailsOf(resource) : undefined;
+  return withAttributes(base(OCSF_CLASSES.vulnerabilityFinding, activityId, activityName, record.severity, timeOf(record, options), options, record), {
     ...findingStatus(record.status),
     message: record.title ?? undefined,
     finding_info: findingInfoOf(record, {
@@ -164,16 +185,15 @@ function vulnerabilityFinding(record: VulnerabilityFindingRecord, options: OcsfO
             : undefined,
       }),
     ],
-    resource: resource ? resourceDetailsOf(resource) : undefined,
-    resources: resource ? [resourceDetailsOf(resource)] : undefined,
+    resource: details,
+    resources: details ? [details] : undefined,
     unmapped: compact({ hasCisaKevExploit: record.hasCisaKevExploit ?? undefined, cvssScore: record.cve.score ?? undefined, epssPercentile: record.cve.epssPercentile ?? undefined }),
   });
 }
 
 function complianceFromIssue(record: IssueRecord, options: OcsfOptions): OcsfEvent {
   const [activityId, activityName] = findingActivity(record);
-  return compact({
-    ...base(OCSF_CLASSES.complianceFinding, activityId, activityName, record.severity, timeOf(record, options), options, record),
+  return withAttributes(base(OCSF_CLASSES.complianceFinding, activityId, activityName, record.severity, timeOf(record, options), options, record), {
     ...findingStatus(record.status),
     message: record.title ?? undefined,
     finding_info: findingInfoOf(record, {
@@ -182,16 +202,14 @@ function complianceFromIssue(record: IssueRecord, options: OcsfOptions): OcsfEve
     }),
     // An open configuration issue is a failed control; a resolved one passes again.
     compliance: compact({ control: record.rule?.name ?? undefined, status_id: record.status === "RESOLVED" ? 1 : 3, status: record.status === "RESOLVED" ? "Pass" : "Fail", status_code: record.status ?? undefined }),
-    resource: record.resource ? resourceDetailsOf(record.resource) : undefined,
-    resources: record.resource ? [resourceDetailsOf(record.resource)] : undefined,
+    ...resourceAttributesOf(record.resource),
   });
 }
 
 function complianceFromConfigurationFinding(record: ConfigurationFindingRecord, options: OcsfOptions): OcsfEvent {
   const [activityId, activityName] = findingActivity(record);
   const [complianceId, complianceName] = (record.result ? COMPLIANCE_STATUS[record.result] : undefined) ?? [0, "Unknown"];
-  return compact({
-    ...base(OCSF_CLASSES.complianceFinding, activityId, activityName, record.severity, timeOf(record, options), options, record),
+  return withAttributes(base(OCSF_CLASSES.complianceFinding, activityId, activityName, record.severity, timeOf(record, options), options, record), {
     ...findingStatus(record.status),
     message: record.title ?? undefined,
     finding_info: findingInfoOf(record, {
@@ -199,15 +217,13 @@ function complianceFromConfigurationFinding(record: ConfigurationFindingRecord, 
     }),
     compliance: compact({ control: record.rule?.shortId ?? record.rule?.name ?? undefined, status_id: complianceId, status: complianceName, status_code: record.result ?? undefined }),
     remediation: record.remediation ? { desc: record.remediation } : undefined,
-    resource: record.resource ? resourceDetailsOf(record.resource) : undefined,
-    resources: record.resource ? [resourceDetailsOf(record.resource)] : undefined,
+    ...resourceAttributesOf(record.resource),
   });
 }
 
 function detectionFromIssue(record: IssueRecord | ThreatRecord, options: OcsfOptions): OcsfEvent {
   const [activityId, activityName] = findingActivity(record);
-  return compact({
-    ...base(OCSF_CLASSES.detectionFinding, activityId, activityName, record.severity, timeOf(record, options), options, record),
+  return withAttributes(base(OCSF_CLASSES.detectionFinding, activityId, activityName, record.severity, timeOf(record, options), options, record), {
     ...findingStatus(record.status),
     message: record.title ?? undefined,
     is_alert: record.status === "OPEN" || record.status === "IN_PROGRESS",
@@ -225,8 +241,7 @@ function detectionFromIssue(record: IssueRecord | ThreatRecord, options: OcsfOpt
 
 function detectionFinding(record: DetectionRecord, options: OcsfOptions): OcsfEvent {
   const [activityId, activityName] = findingActivity(record);
-  return compact({
-    ...base(OCSF_CLASSES.detectionFinding, activityId, activityName, record.severity, timeOf(record, options), options, record),
+  return withAttributes(base(OCSF_CLASSES.detectionFinding, activityId, activityName, record.severity, timeOf(record, options), options, record), {
     ...findingStatus(record.status),
     message: record.title ?? record.description ?? undefined,
     is_alert: true,
@@ -271,14 +286,11 @@ function inventory(record: AssetRecord | RepositoryRecord, options: OcsfOptions)
           repositoryName: record.repository?.name ?? null,
           cloudProviderUrl: record.url,
         };
-  const details = resourceDetailsOf(resource);
-  if (record.recordType === "asset") {
-    details.created_time = epochMs(record.firstSeen ?? record.createdAt);
-    details.modified_time = epochMs(record.updatedAt);
-    compact(details);
-  }
-  return compact({
-    ...base(OCSF_CLASSES.cloudResourcesInventoryInfo, 2, "Collect", null, timeOf(record, options), options, record),
+  const details =
+    record.recordType === "asset"
+      ? compact({ ...resourceDetailsOf(resource), created_time: epochMs(record.firstSeen ?? record.createdAt), modified_time: epochMs(record.updatedAt) })
+      : resourceDetailsOf(resource);
+  return withAttributes(base(OCSF_CLASSES.cloudResourcesInventoryInfo, 2, "Collect", null, timeOf(record, options), options, record), {
     status: record.status ?? undefined,
     message: record.title ?? undefined,
     cloud: cloudOf(resource),
