@@ -27,7 +27,10 @@ export interface WizEvent {
   stream: StreamName;
   /** When wizbridge read the record (RFC 3339). */
   observedAt: string;
-  record: NormalisedRecord;
+  /** The output profile that shaped `record`: canonical (default), ocsf, ecs or map:<name>. */
+  profile: string;
+  /** The record in the profile's shape (a canonical record by default; see src/model/canonical). Never a copy of `raw`. */
+  record: Record<string, unknown>;
   /** The record exactly as Wiz returned it; null for a removal. */
   raw: unknown;
 }

@@ -139,6 +139,20 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
       }
     },
   },
+  "0005_transform_maps": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("transform_maps")
+        .addColumn("name", "text", (c) => c.primaryKey())
+        .addColumn("definition", "text", (c) => c.notNull())
+        .addColumn("created_at", "integer", (c) => c.notNull())
+        .addColumn("updated_at", "integer", (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable("transform_maps").ifExists().execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };

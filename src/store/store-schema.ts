@@ -13,6 +13,7 @@ export interface StoreSchema {
   dead_letters: DeadLetterTable;
   runs: RunTable;
   run_streams: RunStreamTable;
+  transform_maps: TransformMapTable;
 }
 
 export type ConnectorState = "registered" | "scheduled" | "processing" | "processed" | "failed" | "disabled";
@@ -143,4 +144,13 @@ export interface RunStreamTable {
   requests: number;
   error_code: string | null;
   error_message: string | null;
+}
+
+/** User transform maps (validated before they are saved); built-in maps are code, not rows. */
+export interface TransformMapTable {
+  name: string;
+  /** The map as JSON. */
+  definition: string;
+  created_at: number;
+  updated_at: number;
 }

@@ -84,6 +84,7 @@ export function buildSyncConfig(input: unknown, options: ConfigLoadOptions): Syn
       sinks: [...new Set(c.sinks)],
       streams,
       ...(c.webhook ? { webhook: c.webhook } : {}),
+      ...(c.output ? { output: c.output } : {}),
     });
   });
   const delivery = { ...DELIVERY_DEFAULTS, ...file.delivery };
@@ -197,6 +198,7 @@ function allowedKeysAt(path: ReadonlyArray<PropertyKey>): string[] | undefined {
   if (names[0] === "connectors" && last === "streams") return [...STREAM_NAMES];
   if (names[0] === "connectors" && names[1] === "streams" && names.length === 3) return ["enabled", "schedule", "filters", "pageSize", "mode", "backfillDays", "budget"];
   if (names[0] === "connectors" && last === "rateLimit") return ["requestsPerSecond", "maxConcurrency"];
+  if (names[0] === "connectors" && last === "output") return ["profile", "severityLadder"];
   if (last === "delivery") return ["batchSize", "retryInitialMs", "retryMaxMs"];
   if (last === "server") return ["host", "port"];
   if (last === "webhook") return ["auth"];

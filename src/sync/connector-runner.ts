@@ -10,12 +10,16 @@ import { runStream, type StreamProgress, type StreamRunStatus, type SyncClient }
 import { STREAM_CATALOGUE } from "./streams/stream-catalogue.js";
 import type { ConnectorConfig } from "./sync-config.js";
 import { topRiskAssetIds } from "./top-risk-assets.js";
+import { TransformMapRepository } from "../store/transform-map.repository.js";
+import { resolveOutputProfile, type OutputProfile } from "../transform/output-profile.js";
 
 export interface ConnectorRuntime {
   config: ConnectorConfig;
   client: SyncClient;
   backpressure: { waitForRoom(signal?: AbortSignal): Promise<void> };
   portalOrigin: string;
+  /** Resolved on the first run (user maps live in the store). */
+  outputProfile?: OutputProfile;
 }
 
 export interface ConnectorRunDeps {
@@ -65,6 +69,15 @@ export async function runConnector(deps: ConnectorRunDeps, runtime: ConnectorRun
 
   let sampleIds: string[] | undefined;
   try {
+    if (!runtime.outputProfile && config.output) {
+      const maps = new TransformMapRepository(deps.db);
+      runtime.outputProfile = await resolveOutputProfile(config.output, {
+        loadUserMap: async (name) => {
+          const saved = await maps.get(name);
+          return saved ? (JSON.parse(saved.definition) as unknown) : undefined;
+        },
+      });
+    }
     if (config.sampling) {
       sampleIds = await topRiskAssetIds(runtime.client, config.sampling.assets, options.signal);
       logger.info({ assets: sampleIds.length }, "sampling mode: syncing the top assets by risk and their findings only");
@@ -89,6 +102,7 @@ export async function runConnector(deps: ConnectorRunDeps, runtime: ConnectorRun
           now: deps.now,
           newRunKey: deps.newRunKey,
           portalOrigin: runtime.portalOrigin,
+          ...(runtime.outputProfile ? { outputProfile: runtime.outputProfile } : {}),
           backpressure: runtime.backpressure,
           logger,
           signal: options.signal,

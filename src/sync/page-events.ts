@@ -1,8 +1,11 @@
 import { contentVersionOf, eventIdOf } from "../model/event-id.js";
-import { normaliseRecord } from "../model/stream-normalisers.js";
+import { portalLinkOf } from "../model/portal-links.js";
 import type { StreamName } from "../model/stream-name.js";
 import type { WizEvent } from "../model/wiz-event.js";
 import { formatWizTimestamp, parseWizTimestamp, type Micros } from "../model/wiz-timestamp.js";
+import { MissingFieldError } from "../transform/normalisers/raw-fields.js";
+import { RECORD_TYPE_OF_STREAM } from "../transform/normalisers/stream-normaliser.js";
+import { DEFAULT_OUTPUT_PROFILE, removalRecordOf, type OutputProfile, type RenderedRecord } from "../transform/output-profile.js";
 import type { WizPayload } from "./stream-definition.js";
 
 export interface PageRecord {
@@ -34,9 +37,11 @@ export interface EventContext {
   stream: StreamName;
   portalOrigin: string;
   observedAt: string;
+  /** The connector's output profile; canonical with the wiz ladder when absent. */
+  profile?: OutputProfile;
 }
 
-export function upsertEventOf(context: EventContext, record: PageRecord): WizEvent {
+function eventOf(context: EventContext, record: PageRecord, rendered: RenderedRecord): WizEvent {
   return {
     id: record.eventId,
     source: "wiz",
@@ -44,9 +49,34 @@ export function upsertEventOf(context: EventContext, record: PageRecord): WizEve
     connector: context.connectorId,
     stream: context.stream,
     observedAt: context.observedAt,
-    record: normaliseRecord(context.stream, record.raw, context.portalOrigin),
+    profile: rendered.profile,
+    record: rendered.record as Record<string, unknown>,
     raw: record.raw,
   };
+}
+
+export interface PageEvents {
+  events: WizEvent[];
+  /** Records that could not be normalised (a required field missing), with the reason: for the dead-letter table. */
+  rejected: Array<{ record: PageRecord; reason: string }>;
+}
+
+/** One upsert event per record, shaped by the connector's output profile; records missing a required field are set aside. */
+export async function upsertEventsOf(context: EventContext, records: readonly PageRecord[]): Promise<PageEvents> {
+  const profile = context.profile ?? DEFAULT_OUTPUT_PROFILE;
+  const renderContext = { portalOrigin: context.portalOrigin, observedAt: context.observedAt, observedAtMs: Date.parse(context.observedAt) };
+  const out: PageEvents = { events: [], rejected: [] };
+  for (const record of records) {
+    try {
+      const rendered = profile.render(context.stream, record.raw, renderContext);
+      // Only map profiles with expressions are asynchronous; the default path never awaits per record.
+      out.events.push(eventOf(context, record, rendered instanceof Promise ? await rendered : rendered));
+    } catch (error) {
+      if (!(error instanceof MissingFieldError)) throw error;
+      out.rejected.push({ record, reason: error.message });
+    }
+  }
+  return out;
 }
 
 /** A record that left a full-posture snapshot; its id derives from the last version seen, so a replay is idempotent. */
@@ -58,7 +88,8 @@ export function removalEventOf(context: EventContext, recordId: string, lastVers
     connector: context.connectorId,
     stream: context.stream,
     observedAt: context.observedAt,
-    record: { ...normaliseRecord(context.stream, { id: recordId }, context.portalOrigin), status: "REMOVED" },
+    profile: "canonical",
+    record: removalRecordOf(RECORD_TYPE_OF_STREAM[context.stream], recordId, portalLinkOf(context.portalOrigin, context.stream, recordId, null)),
     raw: null,
   };
 }

@@ -7,7 +7,8 @@ import { SnapshotMemberRepository } from "../store/snapshot-member.repository.js
 import type { PageWriter } from "../store/page-writer.js";
 import type { StoreDb } from "../store/store-database.js";
 import { StreamStateRepository, type SliceRow, type StreamRunRow } from "../store/stream-state.repository.js";
-import { pageRecordOf, removalEventOf, upsertEventOf, type EventContext, type PageRecord } from "./page-events.js";
+import { pageRecordOf, removalEventOf, upsertEventsOf, type EventContext, type PageRecord } from "./page-events.js";
+import type { OutputProfile } from "../transform/output-profile.js";
 import { chooseSplit, type LiveSlice } from "./slice-split.js";
 import { connectionOf, type StreamDefinition, type WizPayload } from "./stream-definition.js";
 
@@ -57,6 +58,8 @@ export interface StreamRunDeps {
   /** A fresh unique key per walk (snapshot membership). */
   newRunKey: () => string;
   portalOrigin: string;
+  /** Shapes each record (canonical when absent); records it cannot normalise go to the dead-letter table. */
+  outputProfile?: OutputProfile;
   backpressure: { waitForRoom(signal?: AbortSignal): Promise<void> };
   logger: Logger;
   signal?: AbortSignal;
@@ -116,7 +119,13 @@ export async function runStream(deps: StreamRunDeps, settings: StreamRunSettings
     await states.beginRun(run, slices.map((s) => sliceRowOf(connectorId, def.name, s)));
   }
 
-  const context = (): EventContext => ({ connectorId, stream: def.name, portalOrigin: deps.portalOrigin, observedAt: new Date(deps.now()).toISOString() });
+  const context = (): EventContext => ({
+    connectorId,
+    stream: def.name,
+    portalOrigin: deps.portalOrigin,
+    observedAt: new Date(deps.now()).toISOString(),
+    ...(deps.outputProfile ? { profile: deps.outputProfile } : {}),
+  });
   const startedAt = deps.now();
   const stop: { reason: StreamRunStatus | "failed" | undefined; error: unknown } = { reason: undefined, error: undefined };
   let waiters: Array<() => void> = [];
@@ -202,7 +211,9 @@ export async function runStream(deps: StreamRunDeps, settings: StreamRunSettings
         seenMembers = records.map((r) => ({ recordId: r.recordId, version: r.version }));
       }
       const ctx = context();
-      const events = fresh.map((r) => ({ connectorId, stream: def.name, eventId: r.eventId, payload: JSON.stringify(upsertEventOf(ctx, r)) }));
+      const built = await upsertEventsOf(ctx, fresh);
+      const events = built.events.map((e) => ({ connectorId, stream: def.name, eventId: e.id, payload: JSON.stringify(e) }));
+      const rejected = built.rejected.map((r) => ({ eventId: r.record.eventId, payload: JSON.stringify(r.record.raw), reason: r.reason }));
       // Keys are kept only where the next overlap window can reach.
       const keyFloor = (run.upper_us ?? maxSeen ?? Number.NEGATIVE_INFINITY) - settings.overlapUs;
       const newKeys =
@@ -214,6 +225,7 @@ export async function runStream(deps: StreamRunDeps, settings: StreamRunSettings
           connectorId,
           stream: def.name,
           events,
+          ...(rejected.length > 0 ? { rejected } : {}),
           keys: newKeys,
           ...(seenMembers ? { members: { runKey: run.run_key, seen: seenMembers } } : {}),
           checkpoint: {

@@ -3,6 +3,8 @@ import { resolveConnectionSettings, WizSettingsError, type ResolvedConnectionSet
 import { STREAM_NAMES, type StreamName } from "../model/stream-name.js";
 import type { StreamMode } from "./stream-runner.js";
 import { parseStreamSchedule, type StreamSchedule } from "./stream-schedule.js";
+import { PROFILE_NAME, type OutputSetting } from "../transform/output-profile.js";
+import { severityLadderSettingSchema } from "../transform/severity/severity-ladder.js";
 
 /** The config file, as written (after `${ENV}` substitution). Strict: an unknown key is an error naming it. */
 const streamSettingsSchema = z.strictObject({
@@ -37,6 +39,12 @@ const connectorSchema = z.strictObject({
   // Wiz automation-rule webhooks into this connector's outbox, checked with a shared secret or bearer token.
   webhook: z.strictObject({ auth: webhookAuthSchema }).optional(),
   streams: z.union([z.literal("all"), z.partialRecord(z.enum(STREAM_NAMES), z.union([z.literal(true), streamSettingsSchema]))]),
+  output: z
+    .strictObject({
+      profile: z.string().regex(PROFILE_NAME, "must be canonical, ocsf, ecs or map:<map name> (see `wizbridge map list`)"),
+      severityLadder: severityLadderSettingSchema.optional(),
+    })
+    .optional(),
 });
 
 const sinkSchema = z.discriminatedUnion("type", [
@@ -98,6 +106,8 @@ export interface ConnectorConfig {
   sinks: string[];
   streams: StreamConfig[];
   webhook?: { auth: WebhookAuth };
+  /** Output profile and severity ladder; absent means canonical records with Wiz's own severities. */
+  output?: OutputSetting;
 }
 
 export interface SyncConfig {

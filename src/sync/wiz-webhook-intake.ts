@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { StreamName } from "../model/stream-name.js";
 import { OutboxRepository } from "../store/outbox.repository.js";
 import type { StoreDb } from "../store/store-database.js";
-import { pageRecordOf, upsertEventOf } from "./page-events.js";
+import { pageRecordOf, upsertEventsOf } from "./page-events.js";
+import type { OutputProfile } from "../transform/output-profile.js";
 import { STREAM_CATALOGUE } from "./streams/stream-catalogue.js";
 import type { WizPayload } from "./stream-definition.js";
 
@@ -46,6 +47,8 @@ export interface WizWebhookIntakeOptions {
   portalOriginOf: (connectorId: string) => string;
   /** Called after a commit, to wake the connector's dispatchers. */
   onCommit?: (connectorId: string) => void;
+  /** The connector's output profile (canonical when absent), so pushed events look like pulled ones. */
+  outputProfileOf?: (connectorId: string) => Promise<OutputProfile | undefined>;
 }
 
 /**
@@ -69,7 +72,10 @@ export class WizWebhookIntake {
     const definition = STREAM_CATALOGUE[stream];
     const record = pageRecordOf(stream, definition.cursorField, node);
     const now = this.options.now();
-    const event = upsertEventOf({ connectorId, stream, portalOrigin: this.options.portalOriginOf(connectorId), observedAt: new Date(now).toISOString() }, record);
+    const profile = await this.options.outputProfileOf?.(connectorId);
+    const built = await upsertEventsOf({ connectorId, stream, portalOrigin: this.options.portalOriginOf(connectorId), observedAt: new Date(now).toISOString(), ...(profile ? { profile } : {}) }, [record]);
+    const event = built.events[0];
+    if (!event) throw new WebhookPayloadError(`${built.rejected[0]?.reason ?? "The record could not be normalised"} Check the automation rule's webhook template in Wiz.`);
     // `raw` is what Wiz sent (the webhook body); `via` tells it from the pull's copy of the same version.
     const payload = JSON.stringify({ ...event, via: "webhook", raw: body });
     await this.options.db.transaction().execute(async (trx) => {

@@ -48,7 +48,7 @@ describe("runStream against the simulator", () => {
   /** Latest version per record id, as a sink that upserts by id would hold it. */
   function latest(events: WizEvent[]): Map<string, string> {
     const out = new Map<string, string>();
-    for (const e of events) if (e.kind === "upsert") out.set(e.record.id, String(e.record.updatedAt));
+    for (const e of events) if (e.kind === "upsert") out.set(String(e.record.id), String(e.record.updatedAt));
     return out;
   }
 

@@ -79,8 +79,8 @@ export function latestByStream(events: readonly WizEvent[], stream: string): Map
   const out = new Map<string, string>();
   for (const e of events) {
     if (e.stream !== stream) continue;
-    if (e.kind === "removal") out.delete(e.record.id);
-    else out.set(e.record.id, String(e.record.updatedAt));
+    if (e.kind === "removal") out.delete(String(e.record.id));
+    else out.set(String(e.record.id), String(e.record.updatedAt));
   }
   return out;
 }

@@ -76,7 +76,7 @@ describe("the Wiz webhook receiver", () => {
   });
 
   it("refuses requests without the connector's secret, with a reason, and keeps nothing from them", async () => {
-    const body = { trigger: { source: "ISSUES", type: "Created" }, issue: { id: "abc", updated: "2026-01-01T00:00:00.000000Z" } };
+    const body = { trigger: { source: "ISSUES", type: "Created" }, issue: { id: "abc", type: "TOXIC_COMBINATION", status: "OPEN", severity: "HIGH", updated: "2026-01-01T00:00:00.000000Z" } };
     expect((await post(body, {})).statusCode).toBe(401);
     const wrong = await post(body, { authorization: "Bearer not-the-token-at-all" });
     expect(wrong.statusCode).toBe(401);
@@ -92,6 +92,10 @@ describe("the Wiz webhook receiver", () => {
     const missingId = await post({ trigger: { source: "ISSUES" }, issue: { id: "" } });
     expect(missingId.statusCode).toBe(400);
     expect(missingId.json().message).toMatch(/^issue\.id: must be a non-empty string/);
+    // A template that drops a field every issue has: refused (Wiz retries), nothing committed.
+    const noStatus = await post({ trigger: { source: "ISSUES" }, issue: { id: "i1", type: "TOXIC_COMBINATION", status: "" } });
+    expect(noStatus.statusCode).toBe(400);
+    expect(noStatus.json().message).toMatch(/status.*webhook template/);
     const otherSource = await post({ trigger: { source: "AUDIT_LOGS" } });
     expect(otherSource.statusCode).toBe(400);
     expect(otherSource.json().message).toMatch(/trigger\.source must be "ISSUES" or "DETECTIONS"/);
@@ -103,13 +107,13 @@ describe("the Wiz webhook receiver", () => {
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().message).toMatch(/sim, shared-secret/);
     expect(await outbox()).toHaveLength(0);
-    const fine = await post({ trigger: { source: "ISSUES", type: "Resolved" }, issue: { id: "still-serving", status: "RESOLVED", updated: "2026-01-02T00:00:00.000000Z" } });
+    const fine = await post({ trigger: { source: "ISSUES", type: "Resolved" }, issue: { id: "still-serving", type: "CLOUD_CONFIGURATION", status: "RESOLVED", updated: "2026-01-02T00:00:00.000000Z" } });
     expect(fine.statusCode).toBe(200);
     await until(async () => ((await outbox()).length === 1 ? true : undefined), "the good webhook is committed");
   });
 
   it("serves /metrics and /healthz", async () => {
-    await post({ trigger: { source: "ISSUES" }, issue: { id: "m1", updated: "2026-01-02T00:00:00.000000Z" } });
+    await post({ trigger: { source: "ISSUES" }, issue: { id: "m1", type: "THREAT_DETECTION", status: "OPEN", updated: "2026-01-02T00:00:00.000000Z" } });
     const metrics = await server.http.app.inject({ method: "GET", url: "/metrics" });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toMatch(/wizbridge_connector_state\{connector="sim",state="registered"\} [01]/);

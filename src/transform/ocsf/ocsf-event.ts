@@ -1,0 +1,12 @@
+/** The OCSF 1.8.0 classes wizbridge emits; attributes follow test/fixtures/ocsf (the flattened 1.8.0 subset). */
+export const OCSF_VERSION = "1.8.0";
+
+export const OCSF_CLASSES = Object.freeze({
+  vulnerabilityFinding: { class_uid: 2002, class_name: "Vulnerability Finding", category_uid: 2, category_name: "Findings" },
+  complianceFinding: { class_uid: 2003, class_name: "Compliance Finding", category_uid: 2, category_name: "Findings" },
+  detectionFinding: { class_uid: 2004, class_name: "Detection Finding", category_uid: 2, category_name: "Findings" },
+  cloudResourcesInventoryInfo: { class_uid: 5023, class_name: "Cloud Resources Inventory Info", category_uid: 5, category_name: "Discovery" },
+});
+
+/** An OCSF event as plain JSON (attribute names are OCSF's snake_case). */
+export type OcsfEvent = { class_uid: number; type_uid: number; activity_id: number; severity_id: number; time: number } & Record<string, unknown>;
