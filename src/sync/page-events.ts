@@ -3,6 +3,7 @@ import { portalLinkOf } from "../model/portal-links.js";
 import type { StreamName } from "../model/stream-name.js";
 import type { WizEvent } from "../model/wiz-event.js";
 import { formatWizTimestamp, parseWizTimestamp, type Micros } from "../model/wiz-timestamp.js";
+import { ExpressionError } from "../transform/maps/time-budgeted-expression.js";
 import { MissingFieldError } from "../transform/normalisers/raw-fields.js";
 import { RECORD_TYPE_OF_STREAM } from "../transform/normalisers/stream-normaliser.js";
 import { DEFAULT_OUTPUT_PROFILE, removalRecordOf, type OutputProfile, type RenderedRecord } from "../transform/output-profile.js";
@@ -57,7 +58,7 @@ function eventOf(context: EventContext, record: PageRecord, rendered: RenderedRe
 
 export interface PageEvents {
   events: WizEvent[];
-  /** Records that could not be normalised (a required field missing), with the reason: for the dead-letter table. */
+  /** Records that could not be normalised (a required field missing) or mapped (an expression failed), with the reason: for the dead-letter table. */
   rejected: Array<{ record: PageRecord; reason: string }>;
 }
 
@@ -72,8 +73,10 @@ export async function upsertEventsOf(context: EventContext, records: readonly Pa
       // Only map profiles with expressions are asynchronous; the default path never awaits per record.
       out.events.push(eventOf(context, record, rendered instanceof Promise ? await rendered : rendered));
     } catch (error) {
-      if (!(error instanceof MissingFieldError)) throw error;
-      out.rejected.push({ record, reason: error.message });
+      // A map expression that fails or runs past its budget on one record sets that record aside, not the sync.
+      if (error instanceof ExpressionError) out.rejected.push({ record, reason: `the transform map ${profile.name} could not map this record: ${error.message}` });
+      else if (error instanceof MissingFieldError) out.rejected.push({ record, reason: error.message });
+      else throw error;
     }
   }
   return out;
