@@ -1,19 +1,5 @@
 import type { StreamName } from "./stream-name.js";
 
-/** The few fields every sink and dashboard needs, extracted the same way for every stream. */
-export interface NormalisedRecord {
-  id: string;
-  /** The record's own kind: issue type, resource type, detection type... */
-  type: string | null;
-  title: string | null;
-  status: string | null;
-  severity: string | null;
-  createdAt: string | null;
-  updatedAt: string | null;
-  /** Deep link to the record in the Wiz portal. */
-  portalUrl: string | null;
-}
-
 /**
  * What the pull engine delivers: one version of one Wiz record (`upsert`), or the news that a record
  * left a full-posture snapshot (`removal`). `id` is deterministic (stream, Wiz id, version), so sinks

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { eventIdOf } from "./event-id.js";
-import { portalOriginOf } from "./portal-links.js";
-import { normaliseRecord } from "./stream-normalisers.js";
+import { portalLinkOf, portalOriginOf } from "./portal-links.js";
 import { formatWizTimestamp, parseWizTimestamp } from "./wiz-timestamp.js";
 
 describe("the engine's model", () => {
@@ -26,13 +25,6 @@ describe("the engine's model", () => {
     expect(portalOriginOf("https://api.us17.app.wiz.io/graphql")).toBe("https://app.wiz.io");
     expect(portalOriginOf("https://api.gov1.app.wiz.us/graphql")).toBe("https://app.wiz.us");
     expect(portalOriginOf("http://127.0.0.1:8787/graphql")).toBe("https://app.wiz.io");
-    const finding = normaliseRecord(
-      "vulnerabilityFindings",
-      { id: "f1", name: "CVE-2024-1", status: "OPEN", vendorSeverity: "HIGH", updatedAt: "2024-01-01T00:00:00Z", portalUrl: "https://app.wiz.io/x", vulnerableAsset: { name: "vm-1", type: "VIRTUAL_MACHINE" } },
-      "https://app.wiz.io",
-    );
-    expect(finding).toMatchObject({ id: "f1", title: "CVE-2024-1 on vm-1", status: "OPEN", severity: "HIGH", type: "VIRTUAL_MACHINE", portalUrl: "https://app.wiz.io/x" });
-    const resource = normaliseRecord("cloudResources", { id: "r1", name: "db", type: "DATABASE" }, "https://app.wiz.us");
-    expect(resource.portalUrl).toBe("https://app.wiz.us/graph#~(entity~(~'r1*2cDATABASE))");
+    expect(portalLinkOf("https://app.wiz.us", "cloudResources", "r1", "DATABASE")).toBe("https://app.wiz.us/graph#~(entity~(~'r1*2cDATABASE))");
   });
 });
