@@ -1,4 +1,5 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { runtimeIntakeMigration } from "./runtime-intake.migration.js";
 
 /** Ordered by name; append new ones, never edit one that has shipped. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -139,6 +140,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
       }
     },
   },
+  "0003_runtime_intake": runtimeIntakeMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };
