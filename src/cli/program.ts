@@ -5,6 +5,7 @@ import { OPERATIONS } from "../wiz/operations/registry.js";
 import { WizClient } from "../wiz/wiz-client.js";
 import { processIo } from "./cli-io.js";
 import { EXIT_CODES, EXIT_CODES_HELP } from "./exit-codes.js";
+import { registerIngestCommand } from "./ingest.command.js";
 import { registerMcpCommand } from "./mcp.command.js";
 import { registerOperationCommands, type OpenOperationClient } from "./operation.commands.js";
 import { registerStartCommand } from "./start.command.js";
@@ -23,6 +24,7 @@ export function createProgram(): Command {
   registerStartCommand(program);
   registerSyncCommand(program);
   registerSimCommand(program);
+  registerIngestCommand(program);
   registerTestConnectionCommand(program, io);
   registerMcpCommand(program, { operations: OPERATIONS, openClient, io });
   registerOperationCommands(program, { operations: OPERATIONS, openClient, io });
