@@ -40,7 +40,6 @@ describe("crash: kill -9 the intake receiver while senders post", () => {
     child = server.child;
     const acked: string[] = [];
     let stop = false;
-    let failures = 0;
     const body = [falco, falco, falco, falco, falco].join("\n");
     const sender = async (): Promise<void> => {
       while (!stop) {
@@ -49,7 +48,7 @@ describe("crash: kill -9 the intake receiver while senders post", () => {
           const json = (await res.body.json()) as { ids?: string[] };
           if (res.statusCode === 202 && json.ids) acked.push(...json.ids);
         } catch {
-          failures++;
+          // the receiver was killed under this request: its alerts may or may not be stored, never acknowledged
           return;
         }
       }
