@@ -225,6 +225,14 @@ describe("generic", () => {
     expect(a.identifiers.serviceNames).toEqual(["checkout-api"]);
   });
 
+  it("accepts the example documented in docs/runtime-sources.md", () => {
+    const doc = readFileSync(new URL("../../../docs/runtime-sources.md", import.meta.url), "utf8");
+    const example = /```json\n([\s\S]*?)```/u.exec(doc)?.[1];
+    const a = adapt("generic", JSON.parse(example ?? "null"));
+    expect(a).toMatchObject({ sensor: "Contrast Protect", severity: "HIGH", context: { cluster: "prod-eks", namespace: "shop" } });
+    expect(a.mitre).toEqual({ tactics: ["TA0001"], techniques: ["T1190"], origin: "payload" });
+  });
+
   it("rejects a wrong-typed field with its name", () => {
     const r = adaptRuntimePayload("generic", { sensor: "x", ruleId: "r", title: "t", occurredAt: 5, severity: "HIGH" }, stamp);
     expect(r.ok ? null : r.error.field).toBe("occurredAt");
