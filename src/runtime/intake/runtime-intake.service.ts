@@ -3,7 +3,7 @@ import type { StoreDb } from "../../store/store-database.js";
 import type { RuntimeAlertTable } from "../../store/store-schema.js";
 import type { AdapterInputError } from "../adapters/adapter-input-error.js";
 import { adaptRuntimePayload } from "../adapters/runtime-adapter.registry.js";
-import { uuidV7 } from "./alert-id.js";
+import { createAlertIdGenerator } from "./alert-id.js";
 
 export type RecordOutcome =
   | { index: number; status: "accepted"; id: string }
@@ -53,7 +53,7 @@ export class RuntimeIntake {
   constructor(deps: RuntimeIntakeDeps) {
     this.db = deps.db;
     this.now = deps.now ?? Date.now;
-    this.newId = deps.newId ?? ((now) => uuidV7(now));
+    this.newId = deps.newId ?? createAlertIdGenerator();
     this.maxRows = deps.maxRowsPerCommit ?? 5_000;
   }
 
