@@ -29,8 +29,20 @@ const GENERIC_SAMPLE = {
   context: { request: { method: "POST", path: "/login" } },
   identifiers: { serviceNames: ["checkout"] },
 };
+const MODSECURITY_V3_SAMPLE = {
+  transaction: {
+    client_ip: "89.160.20.112",
+    time_stamp: "Fri Mar 25 10:15:35 2022",
+    host_ip: "172.21.50.216",
+    host_port: 443,
+    request: { method: "GET", uri: "/?id=1", headers: { Host: "test.website.com" } },
+    response: { http_code: 403 },
+    messages: [{ message: "SQL Injection Attack Detected via libinjection", details: { ruleId: "942100", severity: "2", data: "Matched Data: x", tags: ["attack-sqli"] } }],
+  },
+};
 function samplesOf(source: RuntimeSource): unknown[] {
   const own = files.filter((f) => FIXTURE_PREFIX[source].some((p) => f.startsWith(p))).map((f) => JSON.parse(readFileSync(new URL(f, dir), "utf8")) as unknown);
+  if (source === "modsecurity") return [...own, MODSECURITY_V3_SAMPLE];
   return source === "generic" ? [GENERIC_SAMPLE] : own;
 }
 

@@ -206,6 +206,38 @@ describe("ModSecurity", () => {
   });
 });
 
+describe("ModSecurity v3 (libmodsecurity JSON audit log)", () => {
+  // The v2 fixture's transaction rewritten in the libmodsecurity 3 layout (transaction.request/response/messages[].details).
+  const v3 = {
+    transaction: {
+      client_ip: "89.160.20.112",
+      time_stamp: "Fri Mar 25 10:15:35 2022",
+      server_id: "4f0c7f9c1a8e",
+      client_port: 47461,
+      host_ip: "172.21.50.216",
+      host_port: 443,
+      unique_id: "164820333525.870234",
+      request: { method: "GET", http_version: 2.0, uri: "/?id=3%20or%20%27a%27=%27a%27", headers: { Host: "test.website.com", "User-Agent": "Mozilla/5.0" } },
+      response: { http_code: 403, headers: {} },
+      producer: { modsecurity: "ModSecurity v3.0.6 (Linux)", connector: "ModSecurity-nginx v1.0.2", secrules_engine: "Enabled", components: ["OWASP_CRS/3.3.2"] },
+      messages: [
+        { message: "SQL Injection Attack Detected via libinjection", details: { match: "detected SQLi using libinjection.", ruleId: "942100", data: "Matched Data: 1&sos found within ARGS:id: 3 or 'a'='a'", severity: "2", ver: "OWASP_CRS/3.3.2", tags: ["application-multi", "attack-sqli", "paranoia-level/1"] } },
+        { message: "Inbound Anomaly Score Exceeded (Total Score: 5)", details: { ruleId: "949110", severity: "2", tags: ["attack-generic"] } },
+      ],
+    },
+  };
+  it("maps the same attack the same way as v2, time read as UTC", () => {
+    const a = adapt("modsecurity", v3);
+    expect(a).toMatchObject({ ruleId: "942100", severity: "HIGH", originalSeverity: "2", occurredAt: "2022-03-25T10:15:35.000Z" });
+    expect(a.context.request).toMatchObject({ method: "GET", host: "test.website.com", path: "/", clientIp: "89.160.20.112", status: 403, action: "intercepted", attackClass: "sqli", matchedData: "1&sos found within ARGS:id: 3 or 'a'='a'" });
+    expect(a.identifiers.endpoints).toEqual(["https://test.website.com/"]);
+  });
+  it("names the field when messages carry no rule id", () => {
+    const r = adaptRuntimePayload("modsecurity", { transaction: { ...v3.transaction, messages: [{ message: "x" }] } }, stamp);
+    expect(r.ok ? null : r.error.field).toBe("transaction.messages");
+  });
+});
+
 describe("generic", () => {
   it("maps a documented RASP alert, MITRE from attack class", () => {
     const a = adapt("generic", {
