@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { registerSimCommand } from "./sim.command.js";
+import { registerAlertsCommand } from "./alerts.command.js";
 import { packageVersion } from "../version.js";
 import { OPERATIONS } from "../wiz/operations/registry.js";
 import { WizClient } from "../wiz/wiz-client.js";
@@ -25,6 +26,7 @@ export function createProgram(): Command {
   registerSyncCommand(program);
   registerSimCommand(program);
   registerIngestCommand(program);
+  registerAlertsCommand(program);
   registerTestConnectionCommand(program, io);
   registerMcpCommand(program, { operations: OPERATIONS, openClient, io });
   registerOperationCommands(program, { operations: OPERATIONS, openClient, io });

@@ -1,4 +1,6 @@
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAlertsList, runAlertsShow } from "../../src/cli/alerts.command.js";
 import { DeliveryRepository } from "../../src/runtime/fold/delivery.repository.js";
 import { noteMarker } from "../../src/runtime/enricher/issue-enricher.js";
 import type { RuntimePipeline } from "../../src/runtime/runtime-pipeline.js";
@@ -85,4 +87,35 @@ describe("runtime delivery end to end: every adapter's fixtures -> THREAT_DETECT
     const threat = Array.from({ length: detections.size() }, (_, i) => detections.get(i)).find((i) => i.id === first.event?.issue_id) as Record<string, unknown> | undefined;
     expect(JSON.stringify(threat)).toContain("k8s-pod (exact match: pod default/privileged-pod");
   }, 120_000);
+
+  it("alerts list / show (CLI) report every state with its reason, the rung, the upload and the issue link", async () => {
+    const capture = () => {
+      let text = "";
+      return { stream: new Writable({ write: (c: Buffer, _e, done) => ((text += c.toString("utf8")), done()) }), text: () => text };
+    };
+    const opts = { dataDir: "unused", store: server.store.path, json: false, limit: 1000 };
+    const out = capture();
+    const err = capture();
+    expect(await runAlertsList({ ...opts, state: "linked" }, { out: out.stream, err: err.stream })).toBe(0);
+    for (const id of idsByFixture.values()) expect(out.text()).toContain(id);
+    expect(out.text()).toMatch(/^linked \d+/mu);
+
+    const id = idsByFixture.get("tracee-event-fileless-execution-k8s-pod.json") as string;
+    const shown = capture();
+    expect(await runAlertsShow(id, opts, { out: shown.stream, err: err.stream })).toBe(0);
+    expect(shown.text()).toContain(`${id}: linked (linked to issue `);
+    expect(shown.text()).toContain("resolution: k8s-controller -> " + RUNTIME_RESOURCES.traceeDaemonSet.providerUniqueId);
+    expect(shown.text()).toContain(`refused by Wiz: ${RUNTIME_RESOURCES.traceeDeletedPod.providerUniqueId}`);
+    expect(shown.text()).toMatch(/tried k8s-pod: pod uid 5cb83966-e274-48f1-89fb-25bd748d2773 matched \S+, which Wiz did not accept in an upload/u);
+    expect(shown.text()).toMatch(/system activity [0-9a-f-]{36}/u);
+    expect(shown.text()).toMatch(/issue [0-9a-f-]{36} https:\/\/app\.wiz\.io\/issues/u);
+
+    const json = capture();
+    expect(await runAlertsShow(id, { ...opts, json: true }, { out: json.stream, err: err.stream })).toBe(0);
+    expect(JSON.parse(json.text())).toMatchObject({ id, state: "linked", event: { rung: "k8s-controller", exact: false, issue: { id: expect.any(String) } } });
+
+    const missing = capture();
+    expect(await runAlertsShow("no-such-alert", opts, { out: out.stream, err: missing.stream })).toBe(7);
+    expect(missing.text()).toContain("no runtime alert has the id no-such-alert");
+  });
 });

@@ -427,7 +427,74 @@ export class DeliveryRepository {
       .execute();
   }
 
-  /** The delivery record of one alert (for `alerts show` and the API). */
+  /** Alerts by state and source, newest first (for `alerts list` and the API). */
+  async listAlerts(filter: { state?: string; source?: string; limit?: number } = {}): Promise<AlertSummary[]> {
+    let query = this.db.selectFrom("runtime_alerts").select(["id", "source", "rule_id", "severity", "state", "state_detail", "occurred_at", "received_at", "updated_at"]);
+    if (filter.state !== undefined) query = query.where("state", "=", filter.state);
+    if (filter.source !== undefined) query = query.where("source", "=", filter.source);
+    const rows = await query.orderBy("received_at", "desc").orderBy("id", "desc").limit(filter.limit ?? 100).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      source: r.source,
+      ruleId: r.rule_id,
+      severity: r.severity,
+      state: r.state,
+      stateDetail: r.state_detail,
+      occurredAt: new Date(r.occurred_at).toISOString(),
+      receivedAt: new Date(r.received_at).toISOString(),
+      updatedAt: new Date(r.updated_at).toISOString(),
+    }));
+  }
+
+  /** How many alerts are in each state. */
+  async countByState(): Promise<Record<string, number>> {
+    const rows = await this.db.selectFrom("runtime_alerts").select(["state", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("state").execute();
+    return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  }
+
+  /** Everything known about one alert: its state, resolution, folded event, upload and issue link. */
+  async alertStatus(alertId: string): Promise<AlertStatus | undefined> {
+    const row = await this.db.selectFrom("runtime_alerts").selectAll().where("id", "=", alertId).executeTakeFirst();
+    if (!row) return undefined;
+    const alert = runtimeAlertSchema.parse(JSON.parse(row.alert_json));
+    const d = await this.deliveryOf(alertId);
+    const e = d.event;
+    return {
+      id: row.id,
+      source: row.source,
+      sensor: alert.sensor,
+      rule: alert.ruleName,
+      title: alert.title,
+      severity: alert.severity,
+      occurredAt: alert.occurredAt,
+      receivedAt: alert.receivedAt,
+      state: row.state,
+      stateDetail: row.state_detail,
+      resolution: d.resolution,
+      event: e
+        ? {
+            id: e.event_id,
+            state: e.state,
+            dataSourceId: e.data_source_id,
+            resource: { graphId: e.entity_id, providerId: e.provider_id, cloudPlatform: e.cloud_platform },
+            rung: e.rung,
+            exact: e.exact === 1,
+            matchedBy: e.matched_by,
+            count: e.count,
+            firstSeen: new Date(e.first_seen).toISOString(),
+            lastSeen: new Date(e.last_seen).toISOString(),
+            systemActivityId: e.system_activity_id,
+            issue: e.issue_id ? { id: e.issue_id, url: e.issue_url, noteId: e.note_id } : null,
+            lastError: e.last_error,
+          }
+        : null,
+      upload: d.upload
+        ? { id: d.upload.id, state: d.upload.state, attempt: d.upload.attempt, systemActivityId: d.upload.system_activity_id, status: d.upload.status, eventsIncoming: d.upload.events_incoming, eventsHandled: d.upload.events_handled, error: d.upload.error }
+        : null,
+    };
+  }
+
+  /** The delivery record of one alert. */
   async deliveryOf(alertId: string) {
     const alert = await this.db.selectFrom("runtime_delivery_alerts").selectAll().where("alert_id", "=", alertId).executeTakeFirst();
     const event = alert?.event_id ? await this.db.selectFrom("runtime_delivery_events").selectAll().where("event_id", "=", alert.event_id).executeTakeFirst() : undefined;
@@ -438,4 +505,46 @@ export class DeliveryRepository {
       upload: upload ?? null,
     };
   }
+}
+
+export interface AlertSummary {
+  id: string;
+  source: string;
+  ruleId: string;
+  severity: string;
+  state: string;
+  stateDetail: string | null;
+  occurredAt: string;
+  receivedAt: string;
+  updatedAt: string;
+}
+
+export interface AlertStatus {
+  id: string;
+  source: string;
+  sensor: string;
+  rule: string;
+  title: string;
+  severity: string;
+  occurredAt: string;
+  receivedAt: string;
+  state: string;
+  stateDetail: string | null;
+  resolution: { rung: string | null; entityId: string | null; providerId: string | null; tried: string[]; refused: string[]; attempts: number } | null;
+  event: {
+    id: string;
+    state: string;
+    dataSourceId: string;
+    resource: { graphId: string; providerId: string; cloudPlatform: string };
+    rung: string;
+    exact: boolean;
+    matchedBy: string;
+    count: number;
+    firstSeen: string;
+    lastSeen: string;
+    systemActivityId: string | null;
+    issue: { id: string; url: string | null; noteId: string | null } | null;
+    lastError: string | null;
+  } | null;
+  upload: { id: number; state: string; attempt: number; systemActivityId: string | null; status: string | null; eventsIncoming: number | null; eventsHandled: number | null; error: string | null } | null;
 }
