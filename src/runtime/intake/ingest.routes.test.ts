@@ -176,6 +176,14 @@ describe("POST /ingest/:source", () => {
     expect((await storedIds()).length).toBe(1000);
   });
 
+  it("a failing store: 503 saying nothing was accepted and to retry; no 2xx without a commit", async () => {
+    await store.db.schema.dropTable("runtime_alerts").execute();
+    const res = await app.inject({ method: "POST", url: "/ingest/falco", headers: bearer, payload: JSON.stringify(falco) });
+    expect(res.statusCode).toBe(503);
+    expect(res.json<{ error: string; message: string; fix: string }>()).toMatchObject({ error: "store_unavailable" });
+    expect(res.json<{ message: string }>().message).toContain("NOT accepted");
+  });
+
   it("concurrent requests share group commits and every acknowledged id is stored", async () => {
     const before = intake.commitCount;
     const responses = await Promise.all(Array.from({ length: 50 }, () => app.inject({ method: "POST", url: "/ingest/falcosidekick", headers: bearer, payload: JSON.stringify(falco) })));
