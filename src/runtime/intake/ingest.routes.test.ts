@@ -62,6 +62,11 @@ describe("POST /ingest/:source", () => {
     expect(row).toMatchObject({ source: "falco", rule_id: "Read sensitive file untrusted", severity: "MEDIUM", state: "received" });
   });
 
+  it("accepts PUT as falcosidekick may be configured to send", async () => {
+    const res = await app.inject({ method: "PUT", url: "/ingest/falcosidekick", headers: bearer, payload: JSON.stringify(falco) });
+    expect(res.statusCode).toBe(202);
+  });
+
   it("accepts a JSON array and NDJSON; a bad record is reported by index and field, the others stored (207)", async () => {
     const bad = { ...falco, priority: "Loud" };
     const arr = await app.inject({ method: "POST", url: "/ingest/falco", headers: bearer, payload: JSON.stringify([falco, bad, falco]) });

@@ -38,7 +38,7 @@ function formatOf(contentType: string | undefined): BodyFormat | null {
 type IngestRequest = FastifyRequest<{ Params: { source: string } }>;
 
 /**
- * `POST /ingest/:source`: one JSON alert, a JSON array, or NDJSON. Authenticates per source (bearer
+ * `POST /ingest/:source` (or PUT): one JSON alert, a JSON array, or NDJSON. Authenticates per source (bearer
  * before the body is read, HMAC over the raw bytes), adapts every record, persists the accepted ones
  * (group commit) and only then answers: 202 all accepted, 207 some rejected (each by index and
  * field), 422 none accepted. Encapsulated: its body parser and error handler touch no other route.
@@ -87,7 +87,8 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestRou
         return undefined;
       });
 
-      scope.post("/ingest/:source", { bodyLimit: limits.bodyLimitBytes }, async (request: IngestRequest, reply) => {
+      // PUT too: falcosidekick's webhook output can be set to either method.
+      const handler = async (request: IngestRequest, reply: FastifyReply): Promise<FastifyReply> => {
         const source = request.params.source as RuntimeSource;
         const auth = enabled.get(source) as SourceAuth;
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -117,7 +118,8 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestRou
           return sendError(reply, 422, "invalid_alert", message, "Fix the named field(s) and resend the rejected records; nothing from this request was stored.", { accepted: 0, rejected: outcome.rejected, ids, errors });
         }
         return reply.code(207).send({ accepted: outcome.accepted, rejected: outcome.rejected, ids, errors, message: `${message}. The other records were stored; resend only the rejected ones.` });
-      });
+      };
+      scope.route({ method: ["POST", "PUT"], url: "/ingest/:source", bodyLimit: limits.bodyLimitBytes, handler });
     },
     { prefix: deps.prefix ?? "" },
   );
