@@ -63,6 +63,9 @@ function adaptFalco(source: RuntimeSource, payload: unknown): AdaptedAlertDraft 
   const image = textOrNull(f["container.image"]) ?? (repo ? (tag ? `${repo}:${tag}` : repo) : null);
   const digestField = f["container.image.digest"];
   const digest = imageRefOf(Array.isArray(digestField) ? textOrNull(digestField[0]) : textOrNull(digestField)).digest;
+  // container.image.id is the local image (config) id: a 64-hex sha256 some inventories key images by
+  const imageIdText = textOrNull(f["container.image.id"]);
+  const imageId = imageIdText && /^(sha256:)?[0-9a-f]{64}$/u.test(imageIdText) ? (imageIdText.startsWith("sha256:") ? imageIdText : `sha256:${imageIdText}`) : null;
   const ns = textOrNull(f["k8s.ns.name"]);
   const podName = textOrNull(f["k8s.pod.name"]);
   const podUid = textOrNull(f["k8s.pod.uid"]);
@@ -113,7 +116,7 @@ function adaptFalco(source: RuntimeSource, payload: unknown): AdaptedAlertDraft 
     identifiers: {
       cloudIds: cloudIdsAmong(Object.values(f)),
       containerIds: hasContainer ? distinct([containerFullId, containerId]) : [],
-      images: distinct([image, digest]),
+      images: distinct([image, digest, imageId]),
       podUids: distinct([podUid]),
       pods: ns && podName ? [`${ns}/${podName}`] : [],
       clusterNames: distinct([cluster]),

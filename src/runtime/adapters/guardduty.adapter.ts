@@ -4,7 +4,7 @@ import { completeMitre } from "./mitre-derivation.js";
 import { distinct, intOrNull, isoFromText, readPayload, textOrNull } from "./payload-reader.js";
 import type { AdaptedAlertDraft, RuntimeAdapter } from "./runtime-adapter.js";
 import { guardDutySeverity } from "./severity-tables.js";
-import { cloudIdsAmong, imageRefOf, instanceIdsIn, workloadKindOf } from "./workload-identifiers.js";
+import { bareContainerId, cloudIdsAmong, imageRefOf, instanceIdsIn, workloadKindOf } from "./workload-identifiers.js";
 
 const lineageSchema = z.looseObject({ ExecutablePath: z.string().optional(), Name: z.string().optional(), Pid: z.number().optional() });
 
@@ -156,10 +156,15 @@ function adaptGuardDuty(payload: unknown): AdaptedAlertDraft {
   const ns = textOrNull(pick(workload, "Namespace"));
   const workloadName = textOrNull(pick(workload, "Name"));
   const workloadType = textOrNull(pick(workload, "Type"));
-  const podUid = textOrNull(pick(workload, "Uid"));
+  // KubernetesWorkloadDetails.Uid is the pod's uid only when the workload is a pod
+  const workloadIsPod = workloadType ? /^pods?$/iu.test(workloadType) : false;
+  const podUid = workloadIsPod ? textOrNull(pick(workload, "Uid")) : null;
+  const interfaces = Array.isArray(pick(r, "InstanceDetails", "NetworkInterfaces")) ? (pick(r, "InstanceDetails", "NetworkInterfaces") as unknown[]) : [];
+  const privateIps = interfaces.map((n) => textOrNull(pick(n, "PrivateIpAddress")));
+  const privateDns = interfaces.map((n) => textOrNull(pick(n, "PrivateDnsName")));
   const containerSources = [pick(r, "ContainerDetails"), ...(Array.isArray(pick(workload, "Containers")) ? (pick(workload, "Containers") as unknown[]) : []), ...(Array.isArray(pick(r, "EcsClusterDetails", "TaskDetails", "Containers")) ? (pick(r, "EcsClusterDetails", "TaskDetails", "Containers") as unknown[]) : [])];
   const firstContainer = containerSources.find((c) => c && typeof c === "object");
-  const containerId = textOrNull(pick(firstContainer, "Id"));
+  const containerId = bareContainerId(textOrNull(pick(firstContainer, "Id")));
   const image = imageRefOf(textOrNull(pick(firstContainer, "Image")));
   const proc = f.Service?.RuntimeDetails?.Process;
   const lineage = proc?.Lineage ?? [];
@@ -200,9 +205,9 @@ function adaptGuardDuty(payload: unknown): AdaptedAlertDraft {
           }
         : null,
       container: containerId || image.name ? { id: containerId, name: textOrNull(pick(firstContainer, "Name")), image: image.name, imageDigest: image.digest, runtime: null, privileged: null } : null,
-      pod: null,
       namespace: ns,
-      workload: workloadName ? { kind: workloadKindOf(workloadType), name: workloadName } : null,
+      pod: workloadIsPod && workloadName ? { name: workloadName, uid: podUid, ip: null, labels: {} } : null,
+      workload: workloadName && !workloadIsPod ? { kind: workloadKindOf(workloadType), name: workloadName } : null,
       node: null,
       cluster,
       cloud: { provider: "AWS", accountId: account, region },
@@ -213,7 +218,10 @@ function adaptGuardDuty(payload: unknown): AdaptedAlertDraft {
       containerIds: distinct([containerId]),
       images: distinct([image.name, image.digest]),
       podUids: distinct([podUid]),
+      pods: workloadIsPod && ns && workloadName ? [`${ns}/${workloadName}`] : [],
       clusterNames: distinct([cluster]),
+      hostnames: distinct(privateDns),
+      ips: distinct(privateIps),
     },
     salient: distinct([proc?.ExecutablePath, findingName]),
     sensorLink: region && f.Id ? `https://console.aws.amazon.com/guardduty/home?region=${encodeURIComponent(region)}#/findings?fId=${encodeURIComponent(f.Id)}` : null,

@@ -32,7 +32,11 @@ describe("Falco", () => {
     const a = adapt("falco", fixture("falco-json-output-read-sensitive-file-container-image.json"));
     expect(a.context.container).toMatchObject({ id: "9656db3bb3588e7b23da7d48fe889434573036c27ae5a74837233de441c3601e", image: "falcosecurity/event-generator:0.10.0", imageDigest: "sha256:d977378f890d445c15e51795296e4e5062f109ce6da83e0a355fc4ad8699d27" });
     expect(a.identifiers.containerIds).toEqual(["9656db3bb3588e7b23da7d48fe889434573036c27ae5a74837233de441c3601e", "9656db3bb358"]);
-    expect(a.identifiers.images).toContain("falcosecurity/event-generator:0.10.0");
+    expect(a.identifiers.images).toEqual([
+      "falcosecurity/event-generator:0.10.0",
+      "sha256:d977378f890d445c15e51795296e4e5062f109ce6da83e0a355fc4ad8699d27",
+      "sha256:16e0fa09a4f1018f22be6cce3ec21848dccaa566b063bda4c814c37dc36adfea",
+    ]);
   });
 
   it("maps a sub-technique and its tactic from tags; Notice is LOW", () => {
@@ -164,6 +168,32 @@ describe("GuardDuty", () => {
     expect(a.identifiers.cloudIds).toContain("arn:aws:ecs:region:123456789000:cluster/clusterName");
     expect(a.context.cluster).toBe("GeneratedFindingECSClusterName");
     expect(a.sensorLink).toBe("https://console.aws.amazon.com/guardduty/home?region=us-east-1#/findings?fId=abc123");
+  });
+
+  it("an EKS runtime finding: instance network identity, pod workload, EKS cluster", () => {
+    const finding = {
+      ...(fixture("guardduty-runtime-finding-cgroups-release-agent-partial.json") as object),
+      AccountId: "123456789012",
+      Region: "eu-west-1",
+      Resource: {
+        ResourceType: "EKSCluster",
+        EksClusterDetails: { Name: "prod-eks", Arn: "arn:aws:eks:eu-west-1:123456789012:cluster/prod-eks" },
+        KubernetesDetails: { KubernetesWorkloadDetails: { Name: "web-7d9f-abcde", Type: "pods", Uid: "5cb83966-e274-48f1-89fb-25bd748d2773", Namespace: "shop", Containers: [{ Name: "web", Image: "nginx:1.25", Id: "containerd://0123abcd" }] } },
+        InstanceDetails: { InstanceId: "i-0abc12345678def00", NetworkInterfaces: [{ PrivateIpAddress: "10.0.1.17", PrivateDnsName: "ip-10-0-1-17.eu-west-1.compute.internal" }] },
+      },
+    };
+    const a = adapt("guardduty", finding);
+    expect(a.identifiers).toMatchObject({
+      instanceIds: ["i-0abc12345678def00", "i-99999999"],
+      podUids: ["5cb83966-e274-48f1-89fb-25bd748d2773"],
+      pods: ["shop/web-7d9f-abcde"],
+      clusterNames: ["prod-eks"],
+      hostnames: ["ip-10-0-1-17.eu-west-1.compute.internal"],
+      ips: ["10.0.1.17"],
+    });
+    expect(a.identifiers.cloudIds.slice(0, 2)).toEqual(["arn:aws:ec2:eu-west-1:123456789012:instance/i-0abc12345678def00", "arn:aws:ec2:eu-west-1:123456789012:instance/i-99999999"]);
+    expect(a.context.pod).toMatchObject({ name: "web-7d9f-abcde", uid: "5cb83966-e274-48f1-89fb-25bd748d2773" });
+    expect(a.context.container).toMatchObject({ id: "0123abcd", name: "web", image: "nginx:1.25" });
   });
 
   it("names the field inside an EventBridge envelope", () => {
