@@ -37,6 +37,35 @@ function formatOf(contentType: string | undefined): BodyFormat | null {
 
 type IngestRequest = FastifyRequest<{ Params: { source: string } }>;
 
+const recordErrorSchema = {
+  type: "object",
+  properties: { index: { type: "integer" }, field: { type: "string" }, error: { type: "string" } },
+  required: ["index", "field", "error"],
+} as const;
+
+/** Route schema: the body is raw bytes (parsed and checked per record by the adapters); answers are typed. */
+const INGEST_ROUTE_SCHEMA = {
+  params: { type: "object", properties: { source: { type: "string", maxLength: 64 } }, required: ["source"] },
+  response: {
+    202: {
+      type: "object",
+      properties: { accepted: { type: "integer" }, rejected: { type: "integer" }, ids: { type: "array", items: { type: "string" } } },
+      required: ["accepted", "rejected", "ids"],
+    },
+    207: {
+      type: "object",
+      properties: {
+        accepted: { type: "integer" },
+        rejected: { type: "integer" },
+        ids: { type: "array", items: { type: "string" } },
+        errors: { type: "array", items: recordErrorSchema },
+        message: { type: "string" },
+      },
+      required: ["accepted", "rejected", "ids", "errors", "message"],
+    },
+  },
+} as const;
+
 /**
  * `POST /ingest/:source` (or PUT): one JSON alert, a JSON array, or NDJSON. Authenticates per source (bearer
  * before the body is read, HMAC over the raw bytes), adapts every record, persists the accepted ones
@@ -119,7 +148,7 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestRou
         }
         return reply.code(207).send({ accepted: outcome.accepted, rejected: outcome.rejected, ids, errors, message: `${message}. The other records were stored; resend only the rejected ones.` });
       };
-      scope.route({ method: ["POST", "PUT"], url: "/ingest/:source", bodyLimit: limits.bodyLimitBytes, handler });
+      scope.route({ method: ["POST", "PUT"], url: "/ingest/:source", bodyLimit: limits.bodyLimitBytes, schema: INGEST_ROUTE_SCHEMA, handler });
     },
     { prefix: deps.prefix ?? "" },
   );
