@@ -4,7 +4,7 @@
  * group commit), as in production; this process only sends, over real HTTP on 127.0.0.1:
  *   sustained: closed loop, `connections` senders, one alert per request (falcosidekick style) and
  *              NDJSON batches; alerts/s acknowledged with 2xx (each ack = alert committed to SQLite);
- *   ack latency: open loop at a fixed rate (default 1,000 alerts/s, one alert per request), latency
+ *   ack latency (measured first, steady state): open loop at a fixed rate (default 1,000 alerts/s, one alert per request), latency
  *              measured from each request's scheduled send time (no coordinated omission): p50/p99.
  * Finally checks the store holds every acknowledged alert.
  *
@@ -131,11 +131,9 @@ export async function measureIntake(options: IntakeMeasureOptions = {}): Promise
     // warm-up: JIT, SQLite pages, connections
     await closedLoop(1, (i) => ({ ...bodies[i % bodies.length]!, type: "application/json" }));
 
-    const single = await closedLoop(sustainedSeconds, (i) => ({ ...bodies[i % bodies.length]!, type: "application/json" }));
-    const batchedBodies = bodies.map((b) => ({ path: b.path, body: Array.from({ length: batchSize }, () => b.body).join("\n") }));
-    const batched = await closedLoop(sustainedSeconds, (i) => ({ ...batchedBodies[i % batchedBodies.length]!, type: "application/x-ndjson" }));
-
-    // open loop at a fixed rate: one request per 1/rate s, latency from the scheduled time
+    // The fixed-rate phase first, in a steady state: right after the closed-loop bursts (hundreds of MB
+    // written in seconds) the kernel is still flushing dirty pages and checkpoint fsyncs stall for it.
+    // Open loop: one request per 1/rate s, latency from the scheduled time.
     const latencies: number[] = [];
     let rateErrors = 0;
     const total = Math.round(rate * rateSeconds);
@@ -163,6 +161,10 @@ export async function measureIntake(options: IntakeMeasureOptions = {}): Promise
     await Promise.all(inFlight);
     const rateElapsed = (performance.now() - start) / 1000;
     latencies.sort((a, b) => a - b);
+
+    const single = await closedLoop(sustainedSeconds, (i) => ({ ...bodies[i % bodies.length]!, type: "application/json" }));
+    const batchedBodies = bodies.map((b) => ({ path: b.path, body: Array.from({ length: batchSize }, () => b.body).join("\n") }));
+    const batched = await closedLoop(sustainedSeconds, (i) => ({ ...batchedBodies[i % batchedBodies.length]!, type: "application/x-ndjson" }));
 
     await pool.close();
     receiver.child.kill("SIGTERM");
