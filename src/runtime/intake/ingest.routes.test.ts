@@ -131,6 +131,23 @@ describe("POST /ingest/:source", () => {
     expect(await storedIds()).toEqual([]);
   });
 
+  it("tokens and HMAC secrets never reach the receiver's logs, even at debug level", async () => {
+    let logs = "";
+    const logged = Fastify({ logger: { level: "trace", stream: { write: (line: string) => void (logs += line) } } });
+    await registerIngestRoutes(logged, { intake, config: parseRuntimeConfig({ sources: { falco: { auth: { type: "bearer", token: TOKEN } }, "aws-waf": { auth: { type: "hmac", secret: SECRET } } } }) });
+    await logged.ready();
+    await logged.inject({ method: "POST", url: "/ingest/falco", headers: bearer, payload: JSON.stringify(falco) });
+    await logged.inject({ method: "POST", url: "/ingest/falco", headers: { ...bearer, authorization: "Bearer wrong-token-abcdefghijkl" }, payload: "{}" });
+    const body = fixtureText("aws-waf-log-block-sqli-header.json");
+    await logged.inject({ method: "POST", url: "/ingest/aws-waf", headers: { "content-type": "application/json", "x-wizbridge-signature": hmacSignature(SECRET, body) }, payload: body });
+    await logged.close();
+    expect(logs).toContain("/ingest/falco");
+    expect(logs).not.toContain(TOKEN);
+    expect(logs).not.toContain("wrong-token-abcdefghijkl");
+    expect(logs).not.toContain(SECRET);
+    expect(logs).not.toContain(hmacSignature(SECRET, body).slice(7));
+  });
+
   it("HMAC auth over the raw body: right signature accepted, tampered body or missing signature 401", async () => {
     const body = fixtureText("aws-waf-log-block-sqli-header.json");
     const ok = await app.inject({ method: "POST", url: "/ingest/aws-waf", headers: { "content-type": "application/json", "x-wizbridge-signature": hmacSignature(SECRET, body) }, payload: body });
