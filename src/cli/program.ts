@@ -1,11 +1,13 @@
 import { Command } from "commander";
 import { registerSimCommand } from "./sim.command.js";
+import { registerAlertsCommand } from "./alerts.command.js";
 import { packageVersion } from "../version.js";
 import { OPERATIONS } from "../wiz/operations/registry.js";
 import { WizClient } from "../wiz/wiz-client.js";
 import { processIo } from "./cli-io.js";
 import { EXIT_CODES, EXIT_CODES_HELP } from "./exit-codes.js";
 import { registerMapCommand } from "./map.command.js";
+import { registerIngestCommand } from "./ingest.command.js";
 import { registerMcpCommand } from "./mcp.command.js";
 import { registerOperationCommands, type OpenOperationClient } from "./operation.commands.js";
 import { registerStartCommand } from "./start.command.js";
@@ -29,6 +31,8 @@ export function createProgram(): Command {
   registerDeadLettersCommand(program);
   registerSimCommand(program);
   registerMapCommand(program);
+  registerIngestCommand(program);
+  registerAlertsCommand(program);
   registerTestConnectionCommand(program, io);
   registerMcpCommand(program, { operations: OPERATIONS, openClient, io });
   registerOperationCommands(program, { operations: OPERATIONS, openClient, io });

@@ -1,4 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { runtimeIntakeMigration } from "./runtime-intake.migration.js";
+import { runtimeDeliveryMigration } from "./runtime-delivery.migration.js";
 
 /** Ordered by name; append new ones, never edit one that has shipped. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -139,6 +141,8 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
       }
     },
   },
+  "0003_runtime_intake": runtimeIntakeMigration,
+  "0004_runtime_delivery": runtimeDeliveryMigration,
   "0005_transform_maps": {
     async up(db: Kysely<unknown>) {
       await db.schema

@@ -14,6 +14,7 @@ export interface StoreSchema {
   runs: RunTable;
   run_streams: RunStreamTable;
   transform_maps: TransformMapTable;
+  runtime_alerts: RuntimeAlertTable;
 }
 
 export type ConnectorState = "registered" | "scheduled" | "processing" | "processed" | "failed" | "disabled";
@@ -152,5 +153,22 @@ export interface TransformMapTable {
   /** The map as JSON. */
   definition: string;
   created_at: number;
+  updated_at: number;
+}
+
+/** One accepted runtime alert (0003_runtime_intake). Intake writes `received`; delivery drives `state`. */
+export interface RuntimeAlertTable {
+  id: string;
+  source: string;
+  rule_id: string;
+  severity: string;
+  occurred_at: number;
+  received_at: number;
+  /** The canonical RuntimeAlert (src/model/runtime-alert.ts) as JSON. */
+  alert_json: string;
+  /** A RuntimeAlertState: received, resolved, unresolved, uploaded, confirmed, linked, dead_lettered. */
+  state: string;
+  /** Why: the reason for unresolved / dead_lettered, ids for uploaded / linked. */
+  state_detail: string | null;
   updated_at: number;
 }
