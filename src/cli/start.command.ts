@@ -81,6 +81,10 @@ export function describeRun(config: SyncConfig, simulator: Simulator | undefined
   lines.push(`  Store          ${config.storePath} (SQLite: connectors, cursors, runs, outbox, dead letters)`);
   for (const [id, spec] of Object.entries(config.sinks)) lines.push(`  Sink           ${describeSink(id, spec)}`);
   if (server) lines.push(`  HTTP           ${server.http.url}  (/metrics, /healthz${config.connectors.some((c) => c.webhook) ? ", /webhooks/wiz/<connector>" : ""})`);
+  if (server?.runtime && config.runtime) {
+    const sources = Object.entries(config.runtime.config.sources).filter(([, s]) => s && s.enabled !== false).map(([name]) => name);
+    lines.push(`  Runtime intake POST ${server.http.url}/ingest/<source>  (${sources.join(", ")}) -> Wiz tenant of connector ${server.runtime.connector}; \`wizbridge alerts list\` shows each alert's state`);
+  }
   lines.push("  Logs           stderr (pino JSON)");
   return lines.join("\n");
 }

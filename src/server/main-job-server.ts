@@ -7,12 +7,18 @@ import { WizWebhookIntake } from "../sync/wiz-webhook-intake.js";
 import { TransformMapRepository } from "../store/transform-map.repository.js";
 import { resolveOutputProfile, type OutputProfile } from "../transform/output-profile.js";
 import { engineMetrics } from "./engine-metrics.js";
+import { registerIngestRoutes } from "../runtime/intake/ingest.routes.js";
+import { RuntimeIntake } from "../runtime/intake/runtime-intake.service.js";
+import { deliveryConfigFromRuntimeConfig, startRuntimePipeline, type RuntimePipeline } from "../runtime/runtime-pipeline.js";
+import { WizClient, WizClientCore } from "../wiz/index.js";
 import { startHttpServer, type HttpServer } from "./http-server.js";
 import { registerWizWebhookRoutes } from "./wiz-webhook.routes.js";
 
 export interface MainJobServer {
   http: HttpServer;
   webhooks: WizWebhookIntake;
+  /** The push path's intake and delivery worker, when the config has a runtime section. */
+  runtime?: { intake: RuntimeIntake; pipeline: RuntimePipeline; connector: string };
   /** Where Wiz automation rules post for a connector, or undefined when it takes no webhooks. */
   webhookUrl(connectorId: string): string | undefined;
   close(): Promise<void>;
@@ -60,17 +66,37 @@ export async function startMainJobServer(options: MainJobServerOptions): Promise
     },
   });
   const auth = new Map<string, WebhookAuth>(config.connectors.flatMap((c) => (c.webhook && c.enabled ? [[c.id, c.webhook.auth] as const] : [])));
+  let runtime: MainJobServer["runtime"];
+  const plugins = [...(options.plugins ?? [])];
+  if (config.runtime) {
+    const { connector, config: runtimeConfig } = config.runtime;
+    const intake = new RuntimeIntake({ db: session.store.db });
+    const core = session.engine.clientFor(connector);
+    const settings = byId.get(connector);
+    if (!settings) throw new Error(`runtime.connector names "${connector}", which is not a connector of this config.`);
+    // The tenant's one client (rate limiter, token cache) when the engine has it; a fake in some tests has not.
+    const wiz = core instanceof WizClientCore ? new WizClient(core) : new WizClient(settings.connection, { rateLimit: settings.rateLimit, logger });
+    const pipeline = startRuntimePipeline({ store: session.store, wiz, config: deliveryConfigFromRuntimeConfig(runtimeConfig), logger: logger.child({ component: "runtime" }) });
+    runtime = { intake, pipeline, connector };
+    plugins.push((app) => registerIngestRoutes(app, { intake, config: runtimeConfig }));
+  }
   const http = await startHttpServer({
     host: options.host,
     port: options.port,
     logger,
     metrics: () => engineMetrics(session.engine, session.store.db, webhooks),
-    plugins: [(app) => registerWizWebhookRoutes(app, { intake: webhooks, connectors: auth }), ...(options.plugins ?? [])],
+    plugins: [(app) => registerWizWebhookRoutes(app, { intake: webhooks, connectors: auth }), ...plugins],
   });
   return {
     http,
     webhooks,
+    ...(runtime ? { runtime } : {}),
     webhookUrl: (id) => (auth.has(id) ? `${http.url}/webhooks/wiz/${encodeURIComponent(id)}` : undefined),
-    close: () => http.close(),
+    close: async () => {
+      // Stop taking requests, write what intake queued, then let the delivery worker finish its step.
+      await http.close();
+      await runtime?.intake.close();
+      await runtime?.pipeline.stop();
+    },
   };
 }

@@ -108,6 +108,18 @@ describe("the connector config file", () => {
     expect(messages((c) => (c.server = { port: 70000 }))).toMatch(/server\.port: /);
   });
 
+  it("the runtime section: validated with the rest, errors name the key, the connector defaults to the only one", () => {
+    const config = valid();
+    config.runtime = { sources: { falco: { auth: { type: "bearer", token: "${INGEST_TOKEN}" } } }, batchWindowMs: 2000 };
+    const built = buildSyncConfig(config, { baseDir: "/etc/wizbridge", validator, source: "wizbridge.yaml", env: { WIZ_SECRET: SECRET, INGEST_TOKEN: "a-sixteen-char-token-or-more" } });
+    expect(built.runtime?.connector).toBe("prod");
+    expect(built.runtime?.config).toMatchObject({ batchWindowMs: 2000, sources: { falco: { auth: { type: "bearer", token: "a-sixteen-char-token-or-more" } } } });
+    const messages = (mutate: (c: Record<string, unknown>) => void): string => problemsOf(mutate).problems.map((p) => `${p.path}: ${p.message}`).join("\n");
+    expect(messages((c) => (c.runtime = { sources: { falco: { auth: { type: "bearer", token: "short" } } } }))).toMatch(/runtime\.sources\.falco\.auth\.token: .*16 characters/);
+    expect(messages((c) => (c.runtime = { connector: "staging" }))).toMatch(/runtime\.connector: no connector "staging"; use one of: prod/);
+    expect(messages((c) => (c.runtime = { batchWindw: 5 }))).toMatch(/runtime\.batchWindw: is not a known key; did you mean "batchWindowMs"\?/);
+  });
+
   it("a file that is not YAML says so, naming the file", () => {
     expect(() => loadSyncConfigFile("/tmp/bad.yaml", { validator, env: {}, readFile: () => "connectors: [\n  - id: x" })).toThrow(/bad\.yaml.*not valid YAML/s);
     expect(() => loadSyncConfigFile("/nonexistent/wizbridge.yaml", { validator, env: {} })).toThrow(/cannot be read.*--config/s);

@@ -7,6 +7,7 @@ import { ConfigError, type ConfigProblem } from "./config-error.js";
 import type { WizFilterValidator } from "./filter-validator.js";
 import { CONNECTOR_DEFAULTS, DELIVERY_DEFAULTS, resolveConnection, syncConfigFileSchema, type ConnectorConfig, type StreamConfig, type SyncConfig } from "./sync-config.js";
 import { parseStreamSchedule } from "./stream-schedule.js";
+import { runtimeConfigSchema } from "../runtime/runtime-config.js";
 import { STREAM_CATALOGUE } from "./streams/stream-catalogue.js";
 
 export interface ConfigLoadOptions {
@@ -91,8 +92,17 @@ export function buildSyncConfig(input: unknown, options: ConfigLoadOptions): Syn
   if (delivery.retryMaxMs < delivery.retryInitialMs) problems.push({ path: "delivery.retryMaxMs", message: `must be at least delivery.retryInitialMs (${delivery.retryInitialMs}).` });
   if (problems.length > 0) throw new ConfigError(options.source, problems);
   const sinks = Object.fromEntries(Object.entries(file.sinks).map(([id, sink]) => [id, sink.type === "jsonl" ? { ...sink, directory: at(sink.directory) } : sink]));
+  let runtime: SyncConfig["runtime"];
+  if (file.runtime && file.runtime.enabled !== false) {
+    const { connector: named, ...runtimeConfig } = file.runtime;
+    const connectorId = named ?? (connectors.length === 1 ? connectors[0]?.id : undefined);
+    if (connectorId === undefined) problems.push({ path: "runtime.connector", message: `name the connector whose Wiz tenant receives the runtime detections (one of: ${connectors.map((c) => c.id).join(", ")}).` });
+    else if (!connectors.some((c) => c.id === connectorId)) problems.push({ path: "runtime.connector", message: `no connector "${connectorId}"; use one of: ${connectors.map((c) => c.id).join(", ")}.` });
+    else runtime = { connector: connectorId, config: runtimeConfig };
+    if (problems.length > 0) throw new ConfigError(options.source, problems);
+  }
   const server = file.server ? { host: file.server.host ?? "127.0.0.1", port: file.server.port ?? DEFAULT_HTTP_PORT } : undefined;
-  return { dataDir, storePath: file.store ? at(file.store.path) : resolve(dataDir, "wizbridge.db"), delivery, ...(server ? { server } : {}), connectors, sinks };
+  return { dataDir, storePath: file.store ? at(file.store.path) : resolve(dataDir, "wizbridge.db"), delivery, ...(server ? { server } : {}), ...(runtime ? { runtime } : {}), connectors, sinks };
 }
 
 const SINK_TYPES = ["jsonl", "stdout"];
@@ -201,6 +211,7 @@ function allowedKeysAt(path: ReadonlyArray<PropertyKey>): string[] | undefined {
   if (names[0] === "connectors" && last === "output") return ["profile", "severityLadder"];
   if (last === "delivery") return ["batchSize", "retryInitialMs", "retryMaxMs"];
   if (last === "server") return ["host", "port"];
+  if (names[0] === "runtime" && names.length === 1) return [...Object.keys(runtimeConfigSchema.shape), "connector"];
   if (last === "webhook") return ["auth"];
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { RUNTIME_SOURCES } from "../model/runtime-alert.js";
 import type { SyncConfigFile } from "./sync-config.js";
 
 export const EMBEDDED_CONNECTOR_ID = "demo";
@@ -23,5 +24,7 @@ export function embeddedDefaultConfig(dataDir: string, connection: Record<string
       },
     ],
     sinks: { events: { type: "jsonl", directory: join(dataDir, "events") } },
+    // The push path too: every sensor source on the loopback-only receiver, into the simulator tenant.
+    runtime: { connector: EMBEDDED_CONNECTOR_ID, sources: Object.fromEntries(RUNTIME_SOURCES.map((source) => [source, { auth: { type: "none" as const } }])) },
   };
 }

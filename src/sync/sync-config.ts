@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { resolveConnectionSettings, WizSettingsError, type ResolvedConnectionSettings } from "../wiz/index.js";
 import { STREAM_NAMES, type StreamName } from "../model/stream-name.js";
+import { runtimeConfigSchema, type RuntimeConfig } from "../runtime/runtime-config.js";
 import type { StreamMode } from "./stream-runner.js";
 import { parseStreamSchedule, type StreamSchedule } from "./stream-schedule.js";
 import { PROFILE_NAME, type OutputSetting } from "../transform/output-profile.js";
@@ -68,6 +69,8 @@ export const syncConfigFileSchema = z.strictObject({
       retryMaxMs: z.number().int().positive().optional(),
     })
     .optional(),
+  // The push path: sensors -> /ingest/<source> -> Wiz, through one connector's tenant.
+  runtime: runtimeConfigSchema.extend({ connector: z.string().min(1).optional() }).optional(),
   // The HTTP server of the main job (webhook receiver, metrics); loopback by default.
   server: z.strictObject({ host: z.string().min(1).optional(), port: z.number().int().min(0).max(65535).optional() }).optional(),
   connectors: z.array(connectorSchema).min(1, "add at least one connector"),
@@ -114,6 +117,8 @@ export interface SyncConfig {
   dataDir: string;
   storePath: string;
   delivery: { batchSize: number; retryInitialMs: number; retryMaxMs: number };
+  /** The push path, when configured: its settings and the connector whose tenant receives the uploads. */
+  runtime?: { connector: string; config: RuntimeConfig };
   /** Set when the file has a server section; otherwise the command's --http-port applies. */
   server?: { host: string; port: number };
   connectors: ConnectorConfig[];

@@ -159,6 +159,13 @@ export class SyncEngine {
     }
   }
 
+  /** The SDK client of a connector's tenant (shared rate limiter and token cache), for the push path. */
+  clientFor(connectorId: string): SyncClient {
+    const connector = this.options.config.connectors.find((c) => c.id === connectorId);
+    if (!connector) throw new Error(`no connector named ${connectorId}.`);
+    return this.clients.clientFor(connector);
+  }
+
   /** Events were committed to a connector's outbox outside a run (a webhook): wake its dispatchers. */
   notifyCommitted(connectorId: string): void {
     for (const d of this.dispatchers.get(connectorId) ?? []) d.notify();

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { Command } from "commander";
@@ -161,6 +161,12 @@ describe("the sync and start commands", () => {
     const dataDir = join(dir, "demo");
     const running = runStartCommand({ dataDir, logLevel: "silent", seed: 1, httpPort: 0 }, { out: out.out, env: {}, signal: stop.signal, logger: silentLogger });
     await until(() => readJsonl(join(dataDir, "events")).length > 0, "the demo delivers its first events");
+    // The push path runs too: a sensor alert is accepted (durably) by the loopback receiver.
+    const intakeUrl = /Runtime intake POST (http:\/\/127\.0\.0\.1:\d+)\/ingest\/<source>/.exec(out.text())?.[1];
+    expect(intakeUrl, out.text()).toBeDefined();
+    const falco = readFileSync(new URL("../fixtures/runtime/falco-json-output-run-shell-untrusted.json", import.meta.url), "utf8");
+    const answer = await fetch(`${intakeUrl ?? ""}/ingest/falco`, { method: "POST", headers: { "content-type": "application/json" }, body: falco });
+    expect(answer.status).toBe(202);
     stop.abort();
     expect(await running).toBe(0);
     expect(out.text()).toMatch(/embedded default/);
@@ -169,5 +175,12 @@ describe("the sync and start commands", () => {
     expect(out.text()).toContain(join(dataDir, "wizbridge.db"));
     expect(out.text()).toContain(join(dataDir, "events"));
     expect(out.text()).not.toMatch(/clientSecret|client_secret/);
+    expect(out.text()).toMatch(/Wiz webhooks: POST http:\/\/127\.0\.0\.1:\d+\/webhooks\/wiz\/demo \(bearer auth\); the simulator's automation rules post there/);
+    const store = await openStore(join(dataDir, "wizbridge.db"));
+    try {
+      expect(await store.db.selectFrom("runtime_alerts").select("source").execute()).toEqual([{ source: "falco" }]);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -19,6 +19,8 @@ export * from "./project.js";
 export * from "./repository.js";
 export * from "./threat.js";
 export * from "./vulnerability-finding.js";
+// The runtime alert (push path) is canonical too; it has its own envelope (states), so it is not in the union below.
+export { runtimeAlertSchema, type RuntimeAlert } from "../runtime-alert.js";
 
 /** Every canonical record kind, told apart by `recordType`. (RuntimeAlert lives in src/model/runtime-alert.ts.) */
 export const canonicalRecordSchema = z.discriminatedUnion("recordType", [
