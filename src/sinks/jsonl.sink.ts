@@ -58,13 +58,13 @@ export class JsonlSink implements Sink {
 
   private async append(batch: readonly SinkRecord[]): Promise<void> {
     if (batch.length === 0) return;
-    const text = batch.map((r) => r.payload).join("\n") + "\n";
-    const bytes = Buffer.byteLength(text);
-    if (this.handle && this.size > 0 && this.size + bytes > this.maxFileBytes) await this.rotate();
+    // Encoded once: its length is the byte count, and the write does not encode the text again.
+    const bytes = Buffer.from(batch.map((r) => r.payload).join("\n") + "\n", "utf8");
+    if (this.handle && this.size > 0 && this.size + bytes.length > this.maxFileBytes) await this.rotate();
     const handle = await this.file();
-    await handle.write(text);
+    await handle.write(bytes);
     if (this.fsync) await handle.datasync();
-    this.size += bytes;
+    this.size += bytes.length;
   }
 
   private async file(): Promise<FileHandle> {
