@@ -25,6 +25,9 @@ export interface Store {
 export async function openStore(path: string): Promise<Store> {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
+  // New stores only (an existing file keeps its page size): canonical events are 3-4 KB, one per 4 KB page,
+  // so every delivered row freed a whole page; at 8 KB two share one (outbox write+read+delete 13.1 -> 11.4 µs).
+  sqlite.pragma("page_size = 8192");
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   // Outbox rows live briefly (inserted, delivered, deleted): a 40 MB WAL lets a checkpoint write each page
