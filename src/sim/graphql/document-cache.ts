@@ -1,4 +1,16 @@
-import { parse, validate, type DocumentNode, type GraphQLSchema, type GraphQLError, GraphQLError as GQLError } from "graphql";
+import {
+  getNamedType,
+  isInputObjectType,
+  Kind,
+  parse,
+  typeFromAST,
+  validate,
+  type DocumentNode,
+  type GraphQLInputObjectType,
+  type GraphQLSchema,
+  type GraphQLError,
+  GraphQLError as GQLError,
+} from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 
 export type PreparedDocument = { ok: true; document: DocumentNode } | { ok: false; errors: readonly GraphQLError[]; code: "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED" };
@@ -42,8 +54,10 @@ export class DocumentCache {
     const key = `${operationName ?? ""}\u0000${query}`;
     let compiled = this.compiledQueries.get(key);
     if (compiled === undefined) {
-      const result = compileQuery(this.schema, document, operationName);
-      compiled = isCompiledQuery(result) ? result : null;
+      // graphql-jit unrolls variable coercion through nested input types and never ends on a recursive one
+      // (GraphEntityQueryInput -> relationships -> with -> GraphEntityQueryInput): graphql-js runs those.
+      const result = takesRecursiveInput(this.schema, document) ? null : compileQuery(this.schema, document, operationName);
+      compiled = result !== null && isCompiledQuery(result) ? result : null;
       this.compiledQueries.set(key, compiled);
       if (this.compiledQueries.size > this.capacity) {
         const oldest = this.compiledQueries.keys().next().value;
@@ -52,4 +66,35 @@ export class DocumentCache {
     }
     return compiled ?? undefined;
   }
+}
+
+/** Whether any operation's variables are of an input type that contains itself (directly or through others). */
+function takesRecursiveInput(schema: GraphQLSchema, document: DocumentNode): boolean {
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const variable of definition.variableDefinitions ?? []) {
+      const type = typeFromAST(schema, variable.type as Parameters<typeof typeFromAST>[1]);
+      const named = type ? getNamedType(type) : undefined;
+      if (named && isInputObjectType(named) && reachesItself(named)) return true;
+    }
+  }
+  return false;
+}
+
+function reachesItself(root: GraphQLInputObjectType): boolean {
+  const seen = new Set<GraphQLInputObjectType>();
+  const stack: GraphQLInputObjectType[] = [root];
+  while (stack.length > 0) {
+    const current = stack.pop() as GraphQLInputObjectType;
+    for (const field of Object.values(current.getFields())) {
+      const named = getNamedType(field.type);
+      if (!isInputObjectType(named)) continue;
+      if (named === root) return true;
+      if (!seen.has(named)) {
+        seen.add(named);
+        stack.push(named);
+      }
+    }
+  }
+  return false;
 }
