@@ -69,7 +69,7 @@ export class DocumentCache {
 }
 
 /** Whether any operation's variables are of an input type that contains itself (directly or through others). */
-function takesRecursiveInput(schema: GraphQLSchema, document: DocumentNode): boolean {
+export function takesRecursiveInput(schema: GraphQLSchema, document: DocumentNode): boolean {
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     for (const variable of definition.variableDefinitions ?? []) {
