@@ -211,6 +211,7 @@ export function startRuntimePipeline(deps: RuntimePipelineDeps): RuntimePipeline
       stopped = true;
       wake?.();
       await loop;
+      await uploader.stop();
     },
   };
 }

@@ -69,6 +69,9 @@ function reasonOf(error: unknown): string {
  * between attempts, and `handled < incoming` sent back to the resolver as refused assets.
  */
 export class RuntimeUploader {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private stopping = false;
+
   constructor(private readonly deps: UploaderDeps) {}
 
   /** Finishes what a crash interrupted: polls uploads whose PUT landed, fails the ones that never did. */
@@ -80,11 +83,27 @@ export class RuntimeUploader {
     }
   }
 
-  /** Uploads every data source that is due; returns how many uploads ran. */
+  /**
+   * Starts an upload for every due data source that has none in flight; returns how many started. Uploads
+   * run in the background (Wiz takes seconds to process one), so resolution and folding of new alerts go
+   * on meanwhile; one data source never has two uploads at once (each carries its whole active set).
+   */
   async runDue(): Promise<number> {
-    const due = await this.deps.repository.dueDataSources(this.deps.now(), this.deps.options.batchWindowMs);
-    await Promise.all(due.map((id) => this.uploadDataSource(id)));
+    if (this.stopping) return 0;
+    const due = (await this.deps.repository.dueDataSources(this.deps.now(), this.deps.options.batchWindowMs)).filter((id) => !this.inFlight.has(id));
+    for (const id of due) {
+      const run = this.uploadDataSource(id)
+        .catch((error: unknown) => this.deps.onEvent?.({ kind: "failed", dataSourceId: id, uploadId: -1, reason: reasonOf(error), deadLettered: 0 }))
+        .finally(() => this.inFlight.delete(id));
+      this.inFlight.set(id, run);
+    }
     return due.length;
+  }
+
+  /** Stops polling (an upload already put is settled by `recover()` on the next start) and waits for uploads in flight. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...this.inFlight.values()]);
   }
 
   private async uploadDataSource(dataSourceId: string): Promise<void> {
@@ -128,6 +147,8 @@ export class RuntimeUploader {
         await this.fail(plan, `system activity ${systemActivityId} still ${activity ? "IN_PROGRESS" : "unknown"} after ${Math.round(options.pollTimeoutMs / 1000)} s`);
         return;
       }
+      // Stopping: the upload stays "put" in the store and recover() polls it again on the next start.
+      if (this.stopping) return;
       await sleep(options.pollIntervalMs);
     }
     if (activity.status === "FAILURE") {
