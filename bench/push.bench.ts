@@ -74,7 +74,8 @@ async function startWorker(storePath: string, sim: { graphqlUrl: string; tokenUr
 async function watchConfirmed(store: Store, ids: readonly string[], seenAt: Map<string, number>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const pending = new Set(ids.filter((id) => !seenAt.has(id)));
-  while (pending.size > 0 && Date.now() < deadline) {
+  // At least one look, even with no time left (the concurrent watcher calls it with 0).
+  for (let first = true; pending.size > 0 && (first || Date.now() < deadline); first = false) {
     const batch = [...pending].slice(0, 5000);
     const rows = await store.db.selectFrom("runtime_alerts").select(["id", "state"]).where("id", "in", batch).where("state", "in", ["confirmed", "linked"]).execute();
     const now = Date.now();
@@ -135,7 +136,21 @@ async function main(): Promise<void> {
     console.log(`2. fold: ${foldIds.length} repeats of one detection -> ${events.length} event(s) in Wiz (count ${events.map((e) => e.count).join(", ")}); all ${seenAt.size} confirmed in ${Math.round(foldSeconds * 10) / 10} s`);
 
     // 3. alert-to-confirmed at a steady rate, 50 distinct detections (file names) so uploads carry many events.
+    // The store is watched while alerts are still being sent: each alert is timed from its own 2xx.
     const acked = new Map<string, number>();
+    const latencySeen = new Map<string, number>();
+    let sending = true;
+    const watcher = (async () => {
+      const deadline = () => (sending ? Number.POSITIVE_INFINITY : watchUntil);
+      let watchUntil = Number.POSITIVE_INFINITY;
+      while (Date.now() < deadline()) {
+        if (!sending && watchUntil === Number.POSITIVE_INFINITY) watchUntil = Date.now() + 120_000;
+        const pending = [...acked.keys()].filter((id) => !latencySeen.has(id));
+        if (!sending && pending.length === 0) return;
+        if (pending.length > 0) await watchConfirmed(store, pending, latencySeen, 0);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
     const start = Date.now();
     const total = rate * seconds;
     const sends: Array<Promise<void>> = [];
@@ -152,8 +167,8 @@ async function main(): Promise<void> {
       );
     }
     await Promise.all(sends);
-    const latencySeen = new Map<string, number>();
-    await watchConfirmed(store, [...acked.keys()], latencySeen, 120_000);
+    sending = false;
+    await watcher;
     const latencies = [...acked].flatMap(([id, at]) => (latencySeen.has(id) ? [(latencySeen.get(id) as number) - at] : [])).sort((a, b) => a - b);
     const lost = acked.size - latencies.length;
     results.alertToConfirmed = {

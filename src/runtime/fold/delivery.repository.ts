@@ -253,7 +253,11 @@ export class DeliveryRepository {
       .whereRef("e.version", ">", "e.confirmed_version")
       .where((eb) => eb.or([eb("s.next_attempt_at", "is", null), eb("s.next_attempt_at", "<=", now)]))
       .groupBy("e.data_source_id")
-      .having(sql<boolean>`min(e.updated_at) <= ${now - batchWindowMs}`)
+      // The window runs from the oldest change no upload has carried yet, not from the newest touch: an event
+      // that folds a repeat every few hundred ms would otherwise never be quiet long enough to be sent.
+      .having(
+        sql<boolean>`coalesce((select min(a.updated_at) from runtime_delivery_alerts a join runtime_delivery_events x on x.event_id = a.event_id where x.data_source_id = e.data_source_id and a.event_version > x.confirmed_version), min(e.updated_at)) <= ${now - batchWindowMs}`,
+      )
       .execute();
     const busy = new Set((await this.db.selectFrom("runtime_delivery_uploads").select("data_source_id").where("state", "in", ["requested", "put"]).execute()).map((r) => r.data_source_id));
     return rows.map((r) => r.data_source_id).filter((id) => !busy.has(id));
