@@ -69,7 +69,10 @@ export function readJsonl(directory: string): WizEvent[] {
   files.sort((a, b) => (a === "events.jsonl" ? 1 : b === "events.jsonl" ? -1 : a.localeCompare(b)));
   const out: WizEvent[] = [];
   for (const file of files) {
-    for (const line of readFileSync(join(directory, file), "utf8").split("\n")) if (line) out.push(JSON.parse(line) as WizEvent);
+    const lines = readFileSync(join(directory, file), "utf8").split("\n");
+    // A file read while a sink appends to it may end in half a line: only newline-terminated lines are events.
+    lines.pop();
+    for (const line of lines) if (line) out.push(JSON.parse(line) as WizEvent);
   }
   return out;
 }
