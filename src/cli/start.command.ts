@@ -12,6 +12,7 @@ import { embeddedDefaultConfig, EMBEDDED_CONNECTOR_ID } from "../sync/embedded-d
 import { WizFilterValidator } from "../sync/filter-validator.js";
 import type { SyncConfig } from "../sync/sync-config.js";
 import { createSyncLogger } from "../sync/sync-logger.js";
+import { createProgressReporter } from "../sync/sync-progress.js";
 import { openSyncSession } from "../sync/sync-session.js";
 import { loadWizSchema } from "../sync/wiz-schema-file.js";
 
@@ -110,7 +111,9 @@ export async function runStartCommand(opts: StartCommandOptions, io: CommandIo):
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
   }
-  const session = await openSyncSession(config, logger);
+  // A long-running job: each stream's run ends in a log line (`wiz: fetched 1234 issues`), long ones report every 10 s.
+  const progress = createProgressReporter({ tty: false, out: io.out, logger });
+  const session = await openSyncSession(config, logger, { onProgress: progress.onProgress });
   let server: MainJobServer | undefined;
   try {
     server = await startMainJobServer({ config, session, logger, host: config.server?.host ?? opts.httpHost ?? "127.0.0.1", port: config.server?.port ?? opts.httpPort ?? DEFAULT_HTTP_PORT });
