@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { commandStopOf } from "./stop-signal.js";
 import type { Readable, Writable } from "node:stream";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
@@ -62,13 +63,7 @@ export async function runIngestCommand(opts: IngestCommandOptions, io: IngestIo)
   const storePath = opts.store ? resolve(opts.store) : resolve(opts.dataDir, "wizbridge.db");
   const store = await openStore(storePath);
   const intake = new RuntimeIntake({ db: store.db });
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  if (io.signal) io.signal.addEventListener("abort", onSignal, { once: true });
-  else {
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-  }
+  const stop = commandStopOf(io.signal);
   try {
     let summary: StreamIngestSummary;
     if (opts.follow && opts.file) {
@@ -89,8 +84,7 @@ export async function runIngestCommand(opts: IngestCommandOptions, io: IngestIo)
     report(summary, opts, io);
     return summary.rejected > 0 ? EXIT_CODES.other : EXIT_CODES.ok;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stop.release();
     await intake.close();
     await store.close();
   }

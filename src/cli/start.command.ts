@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { commandStopOf } from "./stop-signal.js";
 import { resolve } from "node:path";
 import type { Writable } from "node:stream";
 import { InvalidArgumentError, type Command } from "commander";
@@ -104,13 +105,7 @@ export async function runStartCommand(opts: StartCommandOptions, io: CommandIo):
     throw error;
   }
   const { config, simulator, webhookToken } = resolved;
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  if (io.signal) io.signal.addEventListener("abort", onSignal, { once: true });
-  else {
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-  }
+  const stop = commandStopOf(io.signal);
   // A long-running job: each stream's run ends in a log line (`wiz: fetched 1234 issues`), long ones report every 10 s.
   const progress = createProgressReporter({ tty: false, out: io.out, logger });
   const session = await openSyncSession(config, logger, { onProgress: progress.onProgress });
@@ -127,8 +122,7 @@ export async function runStartCommand(opts: StartCommandOptions, io: CommandIo):
     await session.engine.runScheduled(stop.signal);
     logger.info("stopping: the page in flight is abandoned without moving its cursor; delivery stops after its current batch");
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stop.release();
     await server?.close();
     await session.close();
     await simulator?.close();

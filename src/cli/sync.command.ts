@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { commandStopOf } from "./stop-signal.js";
 import { isStreamName, STREAM_NAMES, type StreamName } from "../model/stream-name.js";
 import { ConfigError } from "../sync/config-error.js";
 import { EMBEDDED_CONNECTOR_ID } from "../sync/embedded-default.js";
@@ -49,13 +50,7 @@ export async function runSyncCommand(opts: SyncCommandOptions, io: CommandIo & {
     await simulator?.close();
     return 2;
   }
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  if (io.signal) io.signal.addEventListener("abort", onSignal, { once: true });
-  else {
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-  }
+  const stop = commandStopOf(io.signal);
   const progress = createProgressReporter({ tty: !opts.json && (io.tty ?? false), out: io.out, logger });
   const session = await openSyncSession(config, logger, { onProgress: (id, p, final) => progress.onProgress(id, p, final) });
   try {
@@ -82,8 +77,7 @@ export async function runSyncCommand(opts: SyncCommandOptions, io: CommandIo & {
     if (stop.signal.aborted) return 130;
     return result.summaries.every((s) => s.status === "succeeded") ? 0 : 1;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stop.release();
     await session.close();
     await simulator?.close();
   }
