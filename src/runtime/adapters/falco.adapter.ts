@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { RuntimeSource } from "../../model/runtime-alert.js";
 import { AdapterInputError } from "./adapter-input-error.js";
+import { falcoProcessOf, falcoSalientOf } from "./falco-fields.js";
 import { completeMitre, mitreHintsOf } from "./mitre-derivation.js";
-import { distinct, intOrNull, isoFromText, readPayload, textOrNull } from "./payload-reader.js";
+import { distinct, isoFromText, readPayload, textOrNull } from "./payload-reader.js";
 import type { AdaptedAlertDraft, RuntimeAdapter } from "./runtime-adapter.js";
 import { FALCO_PRIORITY_SEVERITY } from "./severity-tables.js";
 import { bareContainerId, cloudIdsAmong, imageRefOf, labelsOf } from "./workload-identifiers.js";
@@ -90,19 +91,7 @@ function adaptFalco(source: RuntimeSource, payload: unknown): AdaptedAlertDraft 
     originalSeverity: p.priority,
     mitre,
     context: {
-      process: {
-        name: textOrNull(f["proc.name"]),
-        pid: intOrNull(f["proc.pid"]),
-        executable: textOrNull(f["proc.exepath"]) ?? textOrNull(f["proc.exe"]),
-        commandLine: textOrNull(f["proc.cmdline"]),
-        user: textOrNull(f["user.name"]),
-        uid: intOrNull(f["user.uid"]),
-        cwd: textOrNull(f["proc.cwd"]),
-        parentName: textOrNull(f["proc.pname"]),
-        parentPid: intOrNull(f["proc.ppid"]),
-        parentCommandLine: textOrNull(f["proc.pcmdline"]),
-        ancestors: ancestorsOf(f),
-      },
+      process: falcoProcessOf(f, textOrNull(f["proc.exepath"]) ?? textOrNull(f["proc.exe"]), ancestorsOf(f)),
       container: hasContainer
         ? { id: containerFullId ?? containerId, name: textOrNull(f["container.name"]), image, imageDigest: digest, runtime: null, privileged: typeof f["container.privileged"] === "boolean" ? f["container.privileged"] : null }
         : null,
@@ -123,7 +112,7 @@ function adaptFalco(source: RuntimeSource, payload: unknown): AdaptedAlertDraft 
       hostnames: distinct([hostname]),
       ips: distinct([podIp]),
     },
-    salient: distinct([textOrNull(f["evt.type"]), textOrNull(f["fd.name"]), textOrNull(f["proc.exepath"]) ?? textOrNull(f["proc.name"])]),
+    salient: falcoSalientOf(f),
     sensorLink: null,
     raw: payload,
   };

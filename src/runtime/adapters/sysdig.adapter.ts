@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { WizSeverity } from "../../model/runtime-alert.js";
 import { AdapterInputError } from "./adapter-input-error.js";
+import { falcoProcessOf, falcoSalientOf } from "./falco-fields.js";
 import { completeMitre, mitreHintsOf } from "./mitre-derivation.js";
-import { distinct, intOrNull, isoFromEpoch, isoFromText, readPayload, textOrNull } from "./payload-reader.js";
+import { distinct, isoFromEpoch, isoFromText, readPayload, textOrNull } from "./payload-reader.js";
 import type { AdaptedAlertDraft, RuntimeAdapter } from "./runtime-adapter.js";
 import { SYSDIG_SEVERITY } from "./severity-tables.js";
 import { cloudIdsAmong, imageRefOf, workloadKindOf } from "./workload-identifiers.js";
@@ -72,19 +73,7 @@ function adaptSysdig(payload: unknown): AdaptedAlertDraft {
     originalSeverity: String(p.severity),
     mitre,
     context: {
-      process: {
-        name: textOrNull(f["proc.name"]),
-        pid: intOrNull(f["proc.pid"]),
-        executable: textOrNull(f["proc.exepath"]),
-        commandLine: textOrNull(f["proc.cmdline"]),
-        user: textOrNull(f["user.name"]),
-        uid: intOrNull(f["user.uid"]),
-        cwd: textOrNull(f["proc.cwd"]),
-        parentName: textOrNull(f["proc.pname"]),
-        parentPid: intOrNull(f["proc.ppid"]),
-        parentCommandLine: textOrNull(f["proc.pcmdline"]),
-        ancestors: distinct([textOrNull(f["proc.pname"])]),
-      },
+      process: falcoProcessOf(f, textOrNull(f["proc.exepath"]), distinct([textOrNull(f["proc.pname"])])),
       container:
         containerId || lt("container.name")
           ? { id: containerId, name: lt("container.name"), image, imageDigest: digest, runtime: null, privileged: null }
@@ -106,7 +95,7 @@ function adaptSysdig(payload: unknown): AdaptedAlertDraft {
       clusterNames: distinct([cluster]),
       hostnames: distinct([host, node]),
     },
-    salient: distinct([textOrNull(f["evt.type"]), textOrNull(f["fd.name"]), textOrNull(f["proc.exepath"]) ?? textOrNull(f["proc.name"])]),
+    salient: falcoSalientOf(f),
     sensorLink: null,
     raw: payload,
   };
