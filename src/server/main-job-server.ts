@@ -4,8 +4,8 @@ import { portalOriginOf } from "../model/portal-links.js";
 import type { SyncConfig, WebhookAuth } from "../sync/sync-config.js";
 import type { SyncSession } from "../sync/sync-session.js";
 import { WizWebhookIntake } from "../sync/wiz-webhook-intake.js";
-import { TransformMapRepository } from "../store/transform-map.repository.js";
-import { resolveOutputProfile, type OutputProfile } from "../transform/output-profile.js";
+import { outputProfileFromStore } from "../sync/connector-output-profile.js";
+import type { OutputProfile } from "../transform/output-profile.js";
 import { engineMetrics } from "./engine-metrics.js";
 import { registerIngestRoutes } from "../runtime/intake/ingest.routes.js";
 import { RuntimeIntake } from "../runtime/intake/runtime-intake.service.js";
@@ -53,13 +53,7 @@ export async function startMainJobServer(options: MainJobServerOptions): Promise
       if (!output) return Promise.resolve(undefined);
       let profile = profiles.get(id);
       if (!profile) {
-        const maps = new TransformMapRepository(session.store.db);
-        profile = resolveOutputProfile(output, {
-          loadUserMap: async (name) => {
-            const saved = await maps.get(name);
-            return saved ? (JSON.parse(saved.definition) as unknown) : undefined;
-          },
-        });
+        profile = outputProfileFromStore(output, session.store.db);
         profiles.set(id, profile);
       }
       return profile;

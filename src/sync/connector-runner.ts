@@ -10,8 +10,8 @@ import { runStream, type StreamProgress, type StreamRunStatus, type SyncClient }
 import { STREAM_CATALOGUE } from "./streams/stream-catalogue.js";
 import type { ConnectorConfig } from "./sync-config.js";
 import { topRiskAssetIds } from "./top-risk-assets.js";
-import { TransformMapRepository } from "../store/transform-map.repository.js";
-import { resolveOutputProfile, type OutputProfile } from "../transform/output-profile.js";
+import type { OutputProfile } from "../transform/output-profile.js";
+import { outputProfileFromStore } from "./connector-output-profile.js";
 
 export interface ConnectorRuntime {
   config: ConnectorConfig;
@@ -69,15 +69,7 @@ export async function runConnector(deps: ConnectorRunDeps, runtime: ConnectorRun
 
   let sampleIds: string[] | undefined;
   try {
-    if (!runtime.outputProfile && config.output) {
-      const maps = new TransformMapRepository(deps.db);
-      runtime.outputProfile = await resolveOutputProfile(config.output, {
-        loadUserMap: async (name) => {
-          const saved = await maps.get(name);
-          return saved ? (JSON.parse(saved.definition) as unknown) : undefined;
-        },
-      });
-    }
+    if (!runtime.outputProfile && config.output) runtime.outputProfile = await outputProfileFromStore(config.output, deps.db);
     if (config.sampling) {
       sampleIds = await topRiskAssetIds(runtime.client, config.sampling.assets, options.signal);
       logger.info({ assets: sampleIds.length }, "sampling mode: syncing the top assets by risk and their findings only");
