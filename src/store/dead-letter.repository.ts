@@ -41,6 +41,12 @@ export class DeadLetterRepository {
     }));
   }
 
+  /** Dead letters of a connector not yet replayed. */
+  async pendingCount(connectorId: string): Promise<number> {
+    const row = await this.db.selectFrom("dead_letters").select((eb) => eb.fn.countAll<number>().as("n")).where("connector_id", "=", connectorId).where("replayed_at", "is", null).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async markReplayed(ids: readonly number[], now: number): Promise<void> {
     if (ids.length === 0) return;
     await this.db.updateTable("dead_letters").set({ replayed_at: now }).where("id", "in", [...ids]).execute();

@@ -80,7 +80,7 @@ export async function connectorStatuses(db: StoreDb, options: { connectors?: rea
       nextRunAt: iso(c.next_run_at),
       updatedAt: new Date(c.updated_at).toISOString(),
       outboxBacklog: await new OutboxRepository(db).count(c.id),
-      deadLetters: (await new DeadLetterRepository(db).list({ connectorId: c.id, pendingOnly: true }, 100_000)).length,
+      deadLetters: await new DeadLetterRepository(db).pendingCount(c.id),
       streams,
       runs: recent,
     });
