@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
@@ -13,7 +12,7 @@ import { STREAM_CATALOGUE } from "../../src/sync/streams/stream-catalogue.js";
 import { SyncEngine } from "../../src/sync/sync-engine.js";
 import { parseWizTimestamp } from "../../src/model/wiz-timestamp.js";
 import type { WizClientCore } from "../../src/wiz/index.js";
-import { clientFor, latestByStream, noBackpressure, silentLogger, simConfig, simVersions, startTestSimulator, tempDir } from "./sync-fixtures.js";
+import { clientFor, latestByStream, simConfig, simVersions, startTestSimulator, streamRunDeps, tempDir } from "./sync-fixtures.js";
 
 describe("stream modes, budgets and backfill", () => {
   let sim: Simulator;
@@ -31,18 +30,7 @@ describe("stream modes, budgets and backfill", () => {
     await sim.close();
   });
 
-  const deps = () => ({
-    connectorId: "c1",
-    definition: STREAM_CATALOGUE.issues,
-    client,
-    db: store.db,
-    pages: store.pages,
-    now: () => sim.clock.now(),
-    newRunKey: randomUUID,
-    portalOrigin: "https://app.wiz.io",
-    backpressure: noBackpressure,
-    logger: silentLogger,
-  });
+  const deps = () => streamRunDeps(sim, store, client, STREAM_CATALOGUE.issues);
   const settings = (overrides: Partial<StreamRunSettings> = {}): StreamRunSettings => ({ pageSize: 25, filter: {}, mode: "incremental", overlapUs: 60_000_000, concurrency: 3, ...overrides });
   const events = async (): Promise<WizEvent[]> => (await new OutboxRepository(store.db).readAfter("c1", 0, 1_000_000)).map((r) => JSON.parse(r.payload) as WizEvent);
 

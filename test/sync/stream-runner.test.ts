@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Simulator } from "../../src/sim/index.js";
 import type { WizEvent } from "../../src/model/wiz-event.js";
@@ -8,7 +7,7 @@ import { StreamStateRepository } from "../../src/store/stream-state.repository.j
 import { runStream, type StreamRunSettings } from "../../src/sync/stream-runner.js";
 import { STREAM_CATALOGUE } from "../../src/sync/streams/stream-catalogue.js";
 import type { WizClientCore } from "../../src/wiz/index.js";
-import { clientFor, noBackpressure, silentLogger, simVersions, startTestSimulator } from "./sync-fixtures.js";
+import { clientFor, simVersions, startTestSimulator, streamRunDeps } from "./sync-fixtures.js";
 
 describe("runStream against the simulator", () => {
   let sim: Simulator;
@@ -26,18 +25,7 @@ describe("runStream against the simulator", () => {
     await sim.close();
   });
 
-  const deps = (stream: keyof typeof STREAM_CATALOGUE) => ({
-    connectorId: "c1",
-    definition: STREAM_CATALOGUE[stream],
-    client,
-    db: store.db,
-    pages: store.pages,
-    now: () => sim.clock.now(),
-    newRunKey: randomUUID,
-    portalOrigin: "https://app.wiz.io",
-    backpressure: noBackpressure,
-    logger: silentLogger,
-  });
+  const deps = (stream: keyof typeof STREAM_CATALOGUE) => streamRunDeps(sim, store, client, STREAM_CATALOGUE[stream]);
   const settings = (overrides: Partial<StreamRunSettings> = {}): StreamRunSettings => ({ pageSize: 50, filter: {}, mode: "incremental", overlapUs: 60_000_000, concurrency: 4, ...overrides });
 
   async function emitted(): Promise<WizEvent[]> {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../../src/sim/index.js";
 import { WizClientCore } from "../../src/wiz/index.js";
@@ -37,6 +38,9 @@ import type { WizEvent } from "../../src/model/wiz-event.js";
 import { buildSyncConfig } from "../../src/sync/config-loader.js";
 import { WizFilterValidator } from "../../src/sync/filter-validator.js";
 import type { SyncConfig } from "../../src/sync/sync-config.js";
+import type { Store } from "../../src/store/store-database.js";
+import type { StreamDefinition } from "../../src/sync/stream-definition.js";
+import type { StreamRunDeps } from "../../src/sync/stream-runner.js";
 import { loadWizSchema } from "../../src/sync/wiz-schema-file.js";
 
 export function tempDir(prefix = "wizbridge-sync-"): string {
@@ -86,4 +90,20 @@ export function latestByStream(events: readonly WizEvent[], stream: string): Map
     else out.set(String(e.record.id), String(e.record.updatedAt));
   }
   return out;
+}
+
+/** What runStream needs in a test: connector c1 on the simulator's clock, no backpressure, silent logs. */
+export function streamRunDeps(sim: Simulator, store: Store, client: WizClientCore, definition: StreamDefinition): StreamRunDeps {
+  return {
+    connectorId: "c1",
+    definition,
+    client,
+    db: store.db,
+    pages: store.pages,
+    now: () => sim.clock.now(),
+    newRunKey: randomUUID,
+    portalOrigin: "https://app.wiz.io",
+    backpressure: noBackpressure,
+    logger: silentLogger,
+  };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Simulator } from "../../src/sim/index.js";
@@ -10,7 +9,7 @@ import { runStream } from "../../src/sync/stream-runner.js";
 import { STREAM_CATALOGUE } from "../../src/sync/streams/stream-catalogue.js";
 import { SyncEngine } from "../../src/sync/sync-engine.js";
 import type { WizClientCore } from "../../src/wiz/index.js";
-import { clientFor, latestByStream, noBackpressure, readJsonl, silentLogger, simConfig, simVersions, startTestSimulator, tempDir } from "./sync-fixtures.js";
+import { clientFor, latestByStream, readJsonl, silentLogger, simConfig, simVersions, startTestSimulator, streamRunDeps, tempDir } from "./sync-fixtures.js";
 
 const SEVERITY_RANK = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"];
 
@@ -96,18 +95,7 @@ describe("changes during a run", () => {
   });
 
   it("records changed while the walk runs (read already or not yet) are not lost", async () => {
-    const deps = {
-      connectorId: "c1",
-      definition: STREAM_CATALOGUE.issues,
-      client,
-      db: store.db,
-      pages: store.pages,
-      now: () => sim.clock.now(),
-      newRunKey: randomUUID,
-      portalOrigin: "https://app.wiz.io",
-      backpressure: noBackpressure,
-      logger: silentLogger,
-    };
+    const deps = streamRunDeps(sim, store, client, STREAM_CATALOGUE.issues);
     const byUpdate = [...Array(sim.tenant.issues.size()).keys()].sort((a, b) => (sim.tenant.issues.cols.updatedAt[a] ?? 0) - (sim.tenant.issues.cols.updatedAt[b] ?? 0));
     const early = byUpdate.slice(0, 5); // on the first page
     const late = byUpdate.slice(-5); // not read yet after the first page
