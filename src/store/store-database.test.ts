@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -18,6 +18,29 @@ describe("the embedded store", () => {
     await store.close();
     const again = await openStore(path);
     expect((await new ConnectorRepository(again.db).get("c1"))?.state).toBe("registered");
+    await again.close();
+  });
+
+  it("checkpoints the WAL into the database file from its own thread, not inside commits", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "wizbridge-store-")), "wizbridge.db");
+    const store = await openStore(path);
+    const before = statSync(path).size;
+    // About 4 MB of events: far below the in-commit backstop (128 MiB), so only the thread can move them.
+    const payload = JSON.stringify({ pad: "x".repeat(4000) });
+    for (let page = 0; page < 10; page++) {
+      await new OutboxRepository(store.db).append(
+        Array.from({ length: 100 }, (_, i) => ({ connectorId: "c1", stream: "issues", eventId: `e${page}-${i}`, payload })),
+        1,
+      );
+    }
+    const deadline = Date.now() + 20_000;
+    while (statSync(path).size < before + 4_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(statSync(path).size).toBeGreaterThan(before + 4_000_000);
+    expect(await new OutboxRepository(store.db).count("c1")).toBe(1000);
+    await store.close();
+    // Closed cleanly: the file reopens with every row.
+    const again = await openStore(path);
+    expect(await new OutboxRepository(again.db).count("c1")).toBe(1000);
     await again.close();
   });
 
