@@ -29,4 +29,15 @@ describe("JsonlSink", () => {
     const lines = readFileSync(join(dir, "events.jsonl"), "utf8").split("\n").filter(Boolean);
     expect(lines.map((l) => (JSON.parse(l) as { id: string }).id)).toEqual(["e1", "e2"]);
   });
+
+  it("writes multi-byte text exactly, batch after batch, whatever the size of the batch before", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wizbridge-jsonl-"));
+    const sink = new JsonlSink({ id: "out", directory: dir, fsync: false });
+    const text = (i: number, n: number): SinkRecord => ({ ...record(i), payload: JSON.stringify({ id: `e${i}`, title: "Überprüfung 🔒 日本語 ".repeat(n) }) });
+    const batches = [[text(0, 200), text(1, 3)], [text(2, 1)], [text(3, 50), text(4, 0), text(5, 400)], [record(6)]];
+    for (const batch of batches) await sink.write(batch);
+    await sink.close();
+    const written = readFileSync(join(dir, "events.jsonl"), "utf8");
+    expect(written).toBe(batches.flat().map((r) => `${r.payload}\n`).join(""));
+  });
 });

@@ -31,6 +31,11 @@ export class JsonlSink implements Sink {
   private readonly fsync: boolean;
   /** Batches from several dispatchers are appended one after another, never interleaved. */
   private queue: Promise<void> = Promise.resolve();
+  /**
+   * Where each batch is encoded, reused (appends never overlap): no joined string and no fresh Buffer of
+   * a megabyte or two for every batch.
+   */
+  private scratch = Buffer.alloc(0);
 
   constructor(private readonly options: JsonlSinkOptions) {
     this.id = options.id;
@@ -59,12 +64,30 @@ export class JsonlSink implements Sink {
   private async append(batch: readonly SinkRecord[]): Promise<void> {
     if (batch.length === 0) return;
     // Encoded once: its length is the byte count, and the write does not encode the text again.
-    const bytes = Buffer.from(batch.map((r) => r.payload).join("\n") + "\n", "utf8");
+    const bytes = this.encode(batch);
     if (this.handle && this.size > 0 && this.size + bytes.length > this.maxFileBytes) await this.rotate();
     const handle = await this.file();
-    await handle.write(bytes);
+    for (let written = 0; written < bytes.length; ) {
+      const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);
+      written += bytesWritten;
+    }
     if (this.fsync) await handle.datasync();
     this.size += bytes.length;
+  }
+
+  /** The batch as JSON Lines in UTF-8, in the reused scratch buffer (valid until the next append). */
+  private encode(batch: readonly SinkRecord[]): Buffer {
+    // A UTF-16 code unit never takes more than 3 bytes in UTF-8; past 16 MiB the exact size is worth counting.
+    let bound = 0;
+    for (const r of batch) bound += r.payload.length * 3 + 1;
+    if (bound > 16 * 1024 * 1024) bound = batch.reduce((n, r) => n + Buffer.byteLength(r.payload, "utf8") + 1, 0);
+    if (this.scratch.length < bound) this.scratch = Buffer.allocUnsafe(Math.max(bound, this.scratch.length * 2));
+    let at = 0;
+    for (const r of batch) {
+      at += this.scratch.write(r.payload, at, "utf8");
+      this.scratch[at++] = 0x0a;
+    }
+    return this.scratch.subarray(0, at);
   }
 
   private async file(): Promise<FileHandle> {
