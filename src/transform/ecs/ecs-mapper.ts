@@ -1,5 +1,6 @@
 import type { CanonicalRecord, ResourceRef } from "../../model/canonical/index.js";
 import { ecsEventSeverityOf } from "../severity/severity-ladder.js";
+import { compact } from "../compact.js";
 
 /** The ECS version the documents declare; the fields used exist unchanged in ECS 8.x and 9.x. */
 export const ECS_VERSION = "8.11.0";
@@ -14,16 +15,6 @@ export interface EcsOptions {
 
 /** Wiz cloudPlatform -> ECS cloud.provider (lower case, as Elastic's own cloud integrations write it). */
 const CLOUD_PROVIDERS: Readonly<Record<string, string>> = { AWS: "aws", Azure: "azure", GCP: "gcp", OCI: "oci", Alibaba: "alibaba", EKS: "aws", AKS: "azure", GKE: "gcp", OKE: "oci" };
-
-function compact<T extends Record<string, unknown>>(value: T): T {
-  // A copy rather than `delete`: deleting keys drops V8 objects into slow dictionary mode.
-  const out: Record<string, unknown> = {};
-  for (const key in value) {
-    const v = value[key];
-    if (v !== undefined && v !== null) out[key] = v;
-  }
-  return out as T;
-}
 
 function cloudOf(resource: ResourceRef | null): Record<string, unknown> | undefined {
   if (!resource) return undefined;

@@ -12,6 +12,7 @@ import type {
 } from "../../model/canonical/index.js";
 import { ocsfSeverityIdOf } from "../severity/severity-ladder.js";
 import { OCSF_CLASSES, OCSF_VERSION, type OcsfEvent } from "./ocsf-event.js";
+import { compact } from "../compact.js";
 
 const SEVERITY_NAMES: Readonly<Record<number, string>> = { 0: "Unknown", 1: "Informational", 2: "Low", 3: "Medium", 4: "High", 5: "Critical" };
 const FINDING_ACTIVITY_NAMES: Readonly<Record<number, string>> = { 1: "Create", 2: "Update", 3: "Close" };
@@ -41,17 +42,6 @@ function epochMs(value: string | null): number | undefined {
   if (value === null) return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : ms;
-}
-
-/** Drops undefined and null members, so optional attributes are absent rather than null. */
-function compact<T extends Record<string, unknown>>(value: T): T {
-  // A copy rather than `delete`: deleting keys drops V8 objects into slow dictionary mode.
-  const out: Record<string, unknown> = {};
-  for (const key in value) {
-    const v = value[key];
-    if (v !== undefined && v !== null) out[key] = v;
-  }
-  return out as T;
 }
 
 function base(
