@@ -5,13 +5,8 @@
  * from WIZ_CLIENT_SECRET, never argv.
  */
 import { parseArgs } from "node:util";
-import Fastify from "fastify";
-import { RUNTIME_SOURCES } from "../model/runtime-alert.js";
-import { openStore } from "../store/store-database.js";
 import { WizClient } from "../wiz/wiz-client.js";
-import { registerIngestRoutes } from "./intake/ingest.routes.js";
-import { RuntimeIntake } from "./intake/runtime-intake.service.js";
-import { parseRuntimeConfig } from "./runtime-config.js";
+import { exitOnStopSignal, startBareIngestServer } from "./intake/bare-ingest-server.js";
 import { startRuntimePipeline, type RuntimeDeliveryConfigInput } from "./runtime-pipeline.js";
 
 const { values } = parseArgs({
@@ -32,28 +27,16 @@ if (!values.store || !values.endpoint || !values["token-url"] || !values["client
   console.error("usage: WIZ_CLIENT_SECRET=... runtime-worker.main.js --store <file.db> --endpoint <graphql url> --token-url <url> --client-id <id> [--port 0] [--token <ingest bearer>] [--delivery <json>]");
   process.exit(2);
 }
-const token = values.token ?? process.env.WIZBRIDGE_INGEST_TOKEN;
-const auth = token ? { type: "bearer" as const, token } : { type: "none" as const };
-const config = parseRuntimeConfig({ sources: Object.fromEntries(RUNTIME_SOURCES.map((s) => [s, { auth }])) });
-const store = await openStore(values.store);
-const intake = new RuntimeIntake({ db: store.db });
-const app = Fastify({ logger: false });
-await registerIngestRoutes(app, { intake, config });
+const delivery = JSON.parse(values.delivery) as RuntimeDeliveryConfigInput;
+const server = await startBareIngestServer(values.store, { port: Number(values.port), token: values.token ?? process.env.WIZBRIDGE_INGEST_TOKEN });
 const client = new WizClient(
   { clientId: values["client-id"], clientSecret: secret, endpoint: values.endpoint, tokenUrl: values["token-url"], audience: values.audience, allowNonWizHosts: true },
   { rateLimit: { requestsPerSecond: 0, maxConcurrency: 8 } },
 );
-const pipeline = startRuntimePipeline({ store, wiz: client, config: JSON.parse(values.delivery) as RuntimeDeliveryConfigInput });
-const url = await app.listen({ host: "127.0.0.1", port: Number(values.port) });
-console.log(`listening ${url}`);
-
-const shutdown = async (): Promise<void> => {
-  await app.close();
-  await intake.close();
+const pipeline = startRuntimePipeline({ store: server.store, wiz: client, config: delivery });
+exitOnStopSignal(async () => {
+  await server.close();
   await pipeline.stop();
   await client.core.close();
-  await store.close();
-  process.exit(0);
-};
-process.once("SIGTERM", () => void shutdown());
-process.once("SIGINT", () => void shutdown());
+  await server.store.close();
+});
