@@ -11,14 +11,15 @@
  * Env: BENCH_SECONDS (sustained phase, default 10), BENCH_RATE (1000), BENCH_RATE_SECONDS (10),
  * BENCH_CONNECTIONS (32), BENCH_BATCH (100).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { Pool } from "undici";
 import { openStore } from "../src/store/store-database.js";
+import { startListeningProcess } from "./listening-process.js";
 
 export interface IntakeMeasureOptions {
   sustainedSeconds?: number;
@@ -58,19 +59,8 @@ function payloads(): Array<{ path: string; body: string }> {
   return FIXTURES.map(([source, file]) => ({ path: `/ingest/${source}`, body: JSON.stringify(JSON.parse(readFileSync(new URL(file, fixturesDir()), "utf8"))) }));
 }
 
-async function startReceiver(storePath: string, token: string): Promise<{ child: ChildProcess; url: string }> {
-  const main = fileURLToPath(new URL("../src/runtime/intake/ingest-server.main.js", import.meta.url));
-  const child = spawn(process.execPath, [main, "--store", storePath, "--token", token], { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.setEncoding("utf8").on("data", (c: string) => {
-      out += c;
-      const m = /listening (\S+)/u.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`the intake receiver exited (${String(code)}) before listening`)));
-  });
-  return { child, url };
+function startReceiver(storePath: string, token: string): Promise<{ child: ChildProcess; url: string }> {
+  return startListeningProcess("runtime/intake/ingest-server.main.js", ["--store", storePath, "--token", token]);
 }
 
 function percentile(sorted: readonly number[], p: number): number {

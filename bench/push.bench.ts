@@ -10,15 +10,15 @@
  * Env: BENCH_FOLD_REPEATS (10000), BENCH_LATENCY_RATE (200/s), BENCH_LATENCY_SECONDS (10),
  * BENCH_BATCH_WINDOW_MS (1000), BENCH_SKIP_INTAKE=1 to skip part 1; measureIntake's own BENCH_* too.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 import { openStore, type Store } from "../src/store/store-database.js";
 import { measureIntake } from "./push-intake.bench.js";
 import { startSimulator } from "../src/sim/index.js";
+import { startListeningProcess } from "./listening-process.js";
 
 const TOKEN = "bench-push-token-0123456789";
 const FIXTURE = "falco-json-output-read-sensitive-file-k8s.json";
@@ -53,21 +53,11 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function startWorker(storePath: string, sim: { graphqlUrl: string; tokenUrl: string; audience: string; clientId: string; clientSecret: string }, delivery: object): Promise<{ child: ChildProcess; url: string }> {
-  const worker = fileURLToPath(new URL("../src/runtime/runtime-worker.main.js", import.meta.url));
-  const child = spawn(process.execPath, [worker, "--store", storePath, "--token", TOKEN, "--endpoint", sim.graphqlUrl, "--token-url", sim.tokenUrl, "--audience", sim.audience, "--client-id", sim.clientId, "--delivery", JSON.stringify(delivery)], {
-    env: { ...process.env, WIZ_CLIENT_SECRET: sim.clientSecret },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.setEncoding("utf8").on("data", (c: string) => {
-      out += c;
-      const m = /listening (\S+)/u.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`worker exited with ${String(code)}: ${out}`)));
-  });
-  return { child, url };
+  return startListeningProcess(
+    "runtime/runtime-worker.main.js",
+    ["--store", storePath, "--token", TOKEN, "--endpoint", sim.graphqlUrl, "--token-url", sim.tokenUrl, "--audience", sim.audience, "--client-id", sim.clientId, "--delivery", JSON.stringify(delivery)],
+    { ...process.env, WIZ_CLIENT_SECRET: sim.clientSecret },
+  );
 }
 
 /** Polls the store until every id is confirmed or linked; records when each was first seen so. */
