@@ -97,16 +97,21 @@ export function renderConnectorStatuses(statuses: readonly ConnectorStatus[]): s
     lines.push(`  tenant       ${c.tenant}`);
     if (c.error) lines.push(`  error        ${c.error.code}${c.error.fix ? `; fix: ${c.error.fix}` : ""}`);
     if (c.nextRunAt) lines.push(`  next run     ${c.nextRunAt}`);
-    lines.push(`  outbox       ${c.outboxBacklog} event(s) waiting for delivery; ${c.deadLetters} dead letter(s)`);
+    lines.push(`  outbox       ${counted(c.outboxBacklog, "event")} waiting for delivery; ${counted(c.deadLetters, "dead letter")}`);
     for (const s of c.streams) {
       const flags = [s.walkInProgress ? "walk in progress" : "", s.resyncRequested ? "full resync requested" : ""].filter(Boolean).join(", ");
       lines.push(`  ${s.stream.padEnd(24)} cursor ${s.cursor ?? "(none yet)"}${flags ? `  [${flags}]` : ""}`);
     }
     for (const r of c.runs) {
       lines.push(`  run ${String(r.id).padEnd(5)} ${r.status.padEnd(10)} ${r.startedAt} -> ${r.endedAt ?? "…"}  (${r.trigger})${r.error ? `  ${r.error.code}: ${r.error.message}` : ""}`);
-      for (const s of r.streams) lines.push(`      ${s.stream.padEnd(24)} ${s.status.padEnd(10)} ${s.records} records, ${s.emitted} emitted, ${s.pages} pages, ${s.requests} requests${s.error ? `  ${s.error}` : ""}`);
+      for (const s of r.streams) lines.push(`      ${s.stream.padEnd(24)} ${s.status.padEnd(10)} ${counted(s.records, "record")}, ${s.emitted} emitted, ${counted(s.pages, "page")}, ${counted(s.requests, "request")}${s.error ? `  ${s.error}` : ""}`);
     }
     lines.push("");
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** "1 page", "2 pages". */
+function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
