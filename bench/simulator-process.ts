@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { request } from "undici";
+import { childNodeArgs } from "./listening-process.js";
 
 /** What `wizbridge sim --json` prints on its first line. */
 export interface SimulatorProcessInfo {
@@ -23,7 +24,7 @@ export async function startSimulatorProcess(
   args: readonly string[],
 ): Promise<{ info: SimulatorProcessInfo; stop: () => Promise<void>; cpuMicros: () => number | undefined }> {
   const cli = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
-  const child = spawn(process.execPath, ["--max-old-space-size=1024", cli, "sim", ...args, "--port", "0", "--json"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--max-old-space-size=1024", ...childNodeArgs(), cli, "sim", ...args, "--port", "0", "--json"], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.setEncoding("utf8");
   const info = await new Promise<SimulatorProcessInfo>((resolve, reject) => {

@@ -62,7 +62,7 @@ export async function runIngestCommand(opts: IngestCommandOptions, io: IngestIo)
   }
   const storePath = opts.store ? resolve(opts.store) : resolve(opts.dataDir, "wizbridge.db");
   const store = await openStore(storePath);
-  const intake = new RuntimeIntake({ db: store.db });
+  const intake = new RuntimeIntake({ alerts: store.runtimeAlerts });
   const stop = commandStopOf(io.signal);
   try {
     let summary: StreamIngestSummary;

@@ -64,7 +64,7 @@ export async function startMainJobServer(options: MainJobServerOptions): Promise
   const plugins = [...(options.plugins ?? [])];
   if (config.runtime) {
     const { connector, config: runtimeConfig } = config.runtime;
-    const intake = new RuntimeIntake({ db: session.store.db });
+    const intake = new RuntimeIntake({ alerts: session.store.runtimeAlerts });
     const core = session.engine.clientFor(connector);
     const settings = byId.get(connector);
     if (!settings) throw new Error(`runtime.connector names "${connector}", which is not a connector of this config.`);

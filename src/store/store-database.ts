@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { Kysely, SqliteDialect } from "kysely";
 import { migrateToLatest } from "./migrations.js";
 import { SqlitePageWriter, type PageWriter } from "./page-writer.js";
+import { SqliteRuntimeAlertWriter, type RuntimeAlertWriter } from "./runtime-alert-writer.js";
 import type { StoreSchema } from "./store-schema.js";
 import { WalCheckpointer } from "./wal-checkpointer.js";
 
@@ -15,6 +16,8 @@ export interface Store {
   readonly path: string;
   /** The pull engine's page transaction (outbox + checkpoint). */
   readonly pages: PageWriter;
+  /** Runtime intake's group commit of accepted alerts. */
+  readonly runtimeAlerts: RuntimeAlertWriter;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,7 @@ export async function openStore(path: string): Promise<Store> {
     db,
     path,
     pages: new SqlitePageWriter(db, sqlite),
+    runtimeAlerts: new SqliteRuntimeAlertWriter(db, sqlite),
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();

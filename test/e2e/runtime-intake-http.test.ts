@@ -32,7 +32,7 @@ describe("intake over a real socket: hostile input never stops the receiver or t
 
   beforeAll(async () => {
     store = await openStore(":memory:");
-    intake = new RuntimeIntake({ db: store.db });
+    intake = new RuntimeIntake({ alerts: store.runtimeAlerts });
     app = Fastify();
     const auth = { type: "bearer", token: TOKEN };
     await registerIngestRoutes(app, { intake, config: parseRuntimeConfig({ sources: Object.fromEntries(RUNTIME_SOURCES.map((s) => [s, { auth }])) }) });

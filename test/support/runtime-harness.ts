@@ -51,7 +51,7 @@ const SOURCES = ["falco", "falcosidekick", "tetragon", "tracee", "kubearmor", "s
 /** The real intake (store + group commit + Fastify routes) on 127.0.0.1, every source behind one bearer token. */
 export async function startIntakeServer(dataDir = mkdtempSync(join(tmpdir(), "wizbridge-runtime-"))): Promise<IntakeServer> {
   const store = await openStore(join(dataDir, "wizbridge.db"));
-  const intake = new RuntimeIntake({ db: store.db });
+  const intake = new RuntimeIntake({ alerts: store.runtimeAlerts });
   const config = parseRuntimeConfig({ sources: Object.fromEntries(SOURCES.map((s) => [s, { auth: { type: "bearer", token: INGEST_TOKEN } }])) });
   const app = Fastify();
   await registerIngestRoutes(app, { intake, config });

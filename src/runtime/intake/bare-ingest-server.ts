@@ -20,7 +20,7 @@ export async function startBareIngestServer(storePath: string, options: { port: 
   const auth = options.token ? { type: "bearer" as const, token: options.token } : { type: "none" as const };
   const config = parseRuntimeConfig({ sources: Object.fromEntries(RUNTIME_SOURCES.map((s) => [s, { auth }])) });
   const store = await openStore(storePath);
-  const intake = new RuntimeIntake({ db: store.db });
+  const intake = new RuntimeIntake({ alerts: store.runtimeAlerts });
   const app = Fastify({ logger: false });
   await registerIngestRoutes(app, { intake, config });
   const url = await app.listen({ host: "127.0.0.1", port: options.port });

@@ -29,7 +29,7 @@ async function storedIds(): Promise<string[]> {
 
 beforeEach(async () => {
   store = await openStore(":memory:");
-  intake = new RuntimeIntake({ db: store.db });
+  intake = new RuntimeIntake({ alerts: store.runtimeAlerts });
   app = Fastify();
   const config = parseRuntimeConfig({
     sources: {

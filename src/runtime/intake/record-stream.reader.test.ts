@@ -50,7 +50,7 @@ describe("stream and file intake", () => {
   let intake: RuntimeIntake;
   beforeEach(async () => {
     store = await openStore(":memory:");
-    intake = new RuntimeIntake({ db: store.db });
+    intake = new RuntimeIntake({ alerts: store.runtimeAlerts });
   });
   afterEach(async () => {
     await intake.close();

@@ -1,5 +1,5 @@
 import type { RuntimeAlert, RuntimeSource } from "../../model/runtime-alert.js";
-import type { StoreDb } from "../../store/store-database.js";
+import type { RuntimeAlertWriter } from "../../store/runtime-alert-writer.js";
 import type { RuntimeAlertTable } from "../../store/store-schema.js";
 import type { AdapterInputError } from "../adapters/adapter-input-error.js";
 import { adaptRuntimePayload } from "../adapters/runtime-adapter.registry.js";
@@ -16,7 +16,8 @@ export interface IntakeOutcome {
 }
 
 export interface RuntimeIntakeDeps {
-  db: StoreDb;
+  /** The store's writer (`store.runtimeAlerts`). */
+  alerts: RuntimeAlertWriter;
   /** Epoch ms; injected for tests. */
   now?: () => number;
   newId?: (now: number) => string;
@@ -30,9 +31,6 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-// 10 columns x 300 rows stays far below SQLite's bound-parameter limit.
-const ROWS_PER_STATEMENT = 300;
-
 /**
  * Turns sensor payloads into RuntimeAlerts and persists the accepted ones BEFORE the caller answers.
  * Group commit: every request that arrives while a commit runs (or in the same event-loop turn) is
@@ -40,7 +38,7 @@ const ROWS_PER_STATEMENT = 300;
  * commits per second. A promise resolves only after its rows are committed (WAL; survives kill -9).
  */
 export class RuntimeIntake {
-  private readonly db: StoreDb;
+  private readonly alerts: RuntimeAlertWriter;
   private readonly now: () => number;
   private readonly newId: (now: number) => string;
   private readonly maxRows: number;
@@ -51,7 +49,7 @@ export class RuntimeIntake {
   private commits = 0;
 
   constructor(deps: RuntimeIntakeDeps) {
-    this.db = deps.db;
+    this.alerts = deps.alerts;
     this.now = deps.now ?? Date.now;
     this.newId = deps.newId ?? createAlertIdGenerator();
     this.maxRows = deps.maxRowsPerCommit ?? 5_000;
@@ -135,12 +133,7 @@ export class RuntimeIntake {
         rows += next.rows.length;
       }
       try {
-        const all = batch.flatMap((b) => b.rows);
-        await this.db.transaction().execute(async (trx) => {
-          for (let i = 0; i < all.length; i += ROWS_PER_STATEMENT) {
-            await trx.insertInto("runtime_alerts").values(all.slice(i, i + ROWS_PER_STATEMENT)).execute();
-          }
-        });
+        await this.alerts.insert(batch.length === 1 ? (batch[0] as Pending).rows : batch.flatMap((b) => b.rows));
         this.commits++;
         for (const b of batch) b.resolve();
       } catch (error) {
