@@ -83,7 +83,7 @@ function describeStatus(s: AlertStatus): string {
 export async function runAlertsShow(id: string, opts: AlertsCommandOptions, io: AlertsIo): Promise<number> {
   const status = await withRepository(opts, (repo) => repo.alertStatus(id));
   if (!status) {
-    io.err.write(`wizbridge: no runtime alert has the id ${id}. Likely cause: a typo, or another data directory. List ids with \`wizbridge alerts list\` (--data-dir/--store pick the store).\n`);
+    io.err.write(`wizbridge: no runtime alert or event has the id ${id}. Likely cause: a typo, or another data directory. List ids with \`wizbridge alerts list\` (--data-dir/--store pick the store).\n`);
     return EXIT_CODES.notFound;
   }
   io.out.write(opts.json ? `${JSON.stringify(status)}\n` : describeStatus(status));
@@ -104,7 +104,7 @@ export function registerAlertsCommand(program: Command, io: AlertsIo = { out: pr
     .action(async (opts: AlertsCommandOptions) => {
       process.exitCode = await runAlertsList(opts, io);
     });
-  common(alerts.command("show").description("Show one alert: state, resolution ladder tried, folded event, upload, issue and note").argument("<id>", "the alert id from the ingest answer or alerts list"))
+  common(alerts.command("show").description("Show one alert: state, resolution ladder tried, folded event, upload, issue and note").argument("<id>", "the alert id from the ingest answer or alerts list, or an event id from a Wiz event or note"))
     .action(async (id: string, opts: AlertsCommandOptions) => {
       process.exitCode = await runAlertsShow(id, { ...opts, limit: 1 }, io);
     });

@@ -85,7 +85,7 @@ export function describeRun(config: SyncConfig, simulator: Simulator | undefined
   if (server) lines.push(`  HTTP           ${server.http.url}  (/metrics, /healthz${config.connectors.some((c) => c.webhook) ? ", /webhooks/wiz/<connector>" : ""})`);
   if (server?.runtime && config.runtime) {
     const sources = Object.entries(config.runtime.config.sources).filter(([, s]) => s && s.enabled !== false).map(([name]) => name);
-    lines.push(`  Runtime intake POST ${server.http.url}/ingest/<source>  (${sources.join(", ")}) -> Wiz tenant of connector ${server.runtime.connector}; \`wizbridge alerts list\` shows each alert's state`);
+    lines.push(`  Runtime intake POST ${server.http.url}/ingest/<source>  (${sources.join(", ")}) -> Wiz tenant of connector ${server.runtime.connector}; \`wizbridge alerts list\` or GET ${server.http.url}/api/runtime/alerts/<id> shows each alert's state`);
   }
   lines.push("  Logs           stderr (pino JSON)");
   return lines.join("\n");

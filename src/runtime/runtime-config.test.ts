@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseRuntimeConfig } from "./runtime-config.js";
+import { deliveryConfigFromRuntimeConfig } from "./runtime-pipeline.js";
 
 describe("the runtime config section", () => {
   it("fills defaults: intake limits, batch window, retention, retry budget; HMAC header", () => {
@@ -14,5 +15,14 @@ describe("the runtime config section", () => {
     expect(() => parseRuntimeConfig({ sources: { falco: { auth: { type: "bearer", token: "short" } } } })).toThrow(/runtime\.sources\.falco\.auth\.token.*16 characters.*Fix that key/u);
     expect(() => parseRuntimeConfig({ sources: { splunk: { auth: { type: "none" } } } })).toThrow(/runtime\.sources/u);
     expect(() => parseRuntimeConfig({ batchWindow: 5 })).toThrow(/runtime/u);
+  });
+
+  it("alertLinkBase: unset leaves the main job's own alert route; set, it ends in / and reaches the delivery config", () => {
+    expect(parseRuntimeConfig({}).alertLinkBase).toBeUndefined();
+    expect(deliveryConfigFromRuntimeConfig(parseRuntimeConfig({})).alertLinkBase).toBeUndefined();
+    const c = parseRuntimeConfig({ alertLinkBase: "https://wizbridge.example.com/api/runtime/alerts" });
+    expect(c.alertLinkBase).toBe("https://wizbridge.example.com/api/runtime/alerts/");
+    expect(deliveryConfigFromRuntimeConfig(c).alertLinkBase).toBe("https://wizbridge.example.com/api/runtime/alerts/");
+    expect(() => parseRuntimeConfig({ alertLinkBase: "wizbridge.local/alerts" })).toThrow(/runtime\.alertLinkBase.*absolute URL/u);
   });
 });

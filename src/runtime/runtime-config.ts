@@ -75,6 +75,15 @@ export const runtimeConfigSchema = z.strictObject({
   retentionMs: z.number().int().min(60_000).default(7 * 24 * 3_600_000),
   /** Upload attempts before an alert is dead-lettered with its reason. */
   retryBudget: z.number().int().min(1).max(100).default(8),
+  /**
+   * Where Wiz events and issue notes link back for alerts whose sensor gives no link: `<base><event id>`.
+   * Default: the main job's own `/api/runtime/alerts/`; set it when users reach wizbridge at another
+   * address (a reverse proxy, a DNS name).
+   */
+  alertLinkBase: z
+    .url("use an absolute URL such as https://wizbridge.example.com/api/runtime/alerts/")
+    .transform((u) => (u.endsWith("/") ? u : `${u}/`))
+    .optional(),
 });
 
 export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;

@@ -54,8 +54,11 @@ export const runtimeDeliveryConfigSchema = z.strictObject({
   batchSize: z.number().int().positive().max(10_000).default(2_000),
   /** Idle wait between steps when there is nothing to do. */
   tickMs: ms(250),
-  /** Where events without a sensor deep link point (`<base><event id>`). */
-  alertLinkBase: z.url().default("http://127.0.0.1:8080/api/runtime/alerts/"),
+  /**
+   * Where events without a sensor deep link point (`<base><event id>`). The main job passes its own
+   * GET /api/runtime/alerts/ unless the config's runtime.alertLinkBase says otherwise.
+   */
+  alertLinkBase: z.url().default("http://127.0.0.1:8787/api/runtime/alerts/"),
   integrationId: z.string().min(1).optional(),
 });
 export type RuntimeDeliveryConfig = z.output<typeof runtimeDeliveryConfigSchema>;
@@ -77,6 +80,7 @@ export function deliveryConfigFromRuntimeConfig(runtime: RuntimeConfig, override
     batchWindowMs: runtime.batchWindowMs,
     retentionMs: runtime.retentionMs,
     uploadRetryBudget: runtime.retryBudget,
+    ...(runtime.alertLinkBase ? { alertLinkBase: runtime.alertLinkBase } : {}),
     ...overrides,
   };
 }

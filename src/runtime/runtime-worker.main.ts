@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { WizClient } from "../wiz/wiz-client.js";
 import { exitOnStopSignal, startBareIngestServer } from "./intake/bare-ingest-server.js";
+import { RUNTIME_ALERT_PATH } from "./runtime-alert.routes.js";
 import { startRuntimePipeline, type RuntimeDeliveryConfigInput } from "./runtime-pipeline.js";
 
 const { values } = parseArgs({
@@ -33,7 +34,7 @@ const client = new WizClient(
   { clientId: values["client-id"], clientSecret: secret, endpoint: values.endpoint, tokenUrl: values["token-url"], audience: values.audience, allowNonWizHosts: true },
   { rateLimit: { requestsPerSecond: 0, maxConcurrency: 8 } },
 );
-const pipeline = startRuntimePipeline({ store: server.store, wiz: client, config: delivery });
+const pipeline = startRuntimePipeline({ store: server.store, wiz: client, config: { alertLinkBase: `${server.url}${RUNTIME_ALERT_PATH}`, ...delivery } });
 exitOnStopSignal(async () => {
   await server.close();
   await pipeline.stop();

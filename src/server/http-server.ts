@@ -33,7 +33,7 @@ export async function buildHttpApp(options: Omit<HttpServerOptions, "host" | "po
   app.get("/metrics", async (_request, reply) => reply.type("text/plain; version=0.0.4").send(await options.metrics()));
   for (const plugin of options.plugins) await app.register(plugin);
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: "not_found", message: `Nothing is served at ${request.method} ${request.url}. Endpoints: POST /webhooks/wiz/<connector>, GET /metrics, GET /healthz.` }),
+    reply.code(404).send({ error: "not_found", message: `Nothing is served at ${request.method} ${request.url}. Endpoints: POST /webhooks/wiz/<connector>, GET /metrics, GET /healthz; with a runtime section, POST /ingest/<source> and GET /api/runtime/alerts/<id>.` }),
   );
   return app;
 }

@@ -13,6 +13,7 @@ import { deliveryConfigFromRuntimeConfig, startRuntimePipeline, type RuntimePipe
 import { WizClient, WizClientCore } from "../wiz/index.js";
 import { startHttpServer, type HttpServer } from "./http-server.js";
 import { registerWizWebhookRoutes } from "./wiz-webhook.routes.js";
+import { registerRuntimeAlertRoutes, RUNTIME_ALERT_PATH } from "../runtime/runtime-alert.routes.js";
 
 export interface MainJobServer {
   http: HttpServer;
@@ -60,7 +61,7 @@ export async function startMainJobServer(options: MainJobServerOptions): Promise
     },
   });
   const auth = new Map<string, WebhookAuth>(config.connectors.flatMap((c) => (c.webhook && c.enabled ? [[c.id, c.webhook.auth] as const] : [])));
-  let runtime: MainJobServer["runtime"];
+  let push: { intake: RuntimeIntake; connector: string; startPipeline: (httpUrl: string) => RuntimePipeline } | undefined;
   const plugins = [...(options.plugins ?? [])];
   if (config.runtime) {
     const { connector, config: runtimeConfig } = config.runtime;
@@ -70,9 +71,17 @@ export async function startMainJobServer(options: MainJobServerOptions): Promise
     if (!settings) throw new Error(`runtime.connector names "${connector}", which is not a connector of this config.`);
     // The tenant's one client (rate limiter, token cache) when the engine has it; a fake in some tests has not.
     const wiz = core instanceof WizClientCore ? new WizClient(core) : new WizClient(settings.connection, { rateLimit: settings.rateLimit, logger });
-    const pipeline = startRuntimePipeline({ store: session.store, wiz, config: deliveryConfigFromRuntimeConfig(runtimeConfig), logger: logger.child({ component: "runtime" }) });
-    runtime = { intake, pipeline, connector };
+    // Events and notes link back to this server's alert route unless the config names another address.
+    const startPipeline = (httpUrl: string): RuntimePipeline =>
+      startRuntimePipeline({
+        store: session.store,
+        wiz,
+        config: deliveryConfigFromRuntimeConfig(runtimeConfig, runtimeConfig.alertLinkBase ? {} : { alertLinkBase: `${httpUrl}${RUNTIME_ALERT_PATH}` }),
+        logger: logger.child({ component: "runtime" }),
+      });
     plugins.push((app) => registerIngestRoutes(app, { intake, config: runtimeConfig }));
+    plugins.push((app) => registerRuntimeAlertRoutes(app, { db: session.store.db }));
+    push = { intake, connector, startPipeline };
   }
   const http = await startHttpServer({
     host: options.host,
@@ -81,6 +90,7 @@ export async function startMainJobServer(options: MainJobServerOptions): Promise
     metrics: () => engineMetrics(session.engine, session.store.db, webhooks),
     plugins: [(app) => registerWizWebhookRoutes(app, { intake: webhooks, connectors: auth }), ...plugins],
   });
+  const runtime: MainJobServer["runtime"] = push ? { intake: push.intake, connector: push.connector, pipeline: push.startPipeline(http.url) } : undefined;
   return {
     http,
     webhooks,

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WizEvent } from "../../src/model/wiz-event.js";
+import { noteMarker } from "../../src/runtime/enricher/issue-enricher.js";
+import type { AlertStatus } from "../../src/runtime/fold/delivery.repository.js";
+import { WizClient } from "../../src/wiz/index.js";
+import { simClient } from "../../src/wiz/sim-client.test-fixtures.js";
 import { startMainJobServer, type MainJobServer } from "../../src/server/main-job-server.js";
 import type { Simulator } from "../../src/sim/index.js";
 import { openSyncSession, syncOnce, type SyncSession } from "../../src/sync/sync-session.js";
@@ -42,6 +46,22 @@ describe("the main job: push and pull on one tenant", () => {
     expect(ids).toHaveLength(1);
     const states = await waitForStates(session.store, ids, ["linked"]);
     expect(states.get(ids[0] ?? "")?.state, JSON.stringify([...states])).toBe("linked");
+
+    // The Wiz note links back to this server's alert page, which answers with the alert's whole story.
+    const page = await fetch(`${server.http.url}/api/runtime/alerts/${ids[0] ?? ""}`);
+    expect(page.status).toBe(200);
+    const status = (await page.json()) as AlertStatus;
+    expect(status).toMatchObject({ id: ids[0], state: "linked", source: "falco" });
+    const event = status.event;
+    expect(event?.issue?.id).toBeTruthy();
+    const issues = await new WizClient(simClient(sim)).issue.list({ filterBy: { relatedEntity: { id: [event?.resource.graphId ?? ""] }, type: ["THREAT_DETECTION"] }, first: 50 });
+    const note = issues.nodes.find((i) => i.id === event?.issue?.id)?.notes?.find((n) => n.text.includes(noteMarker(event?.id ?? "")));
+    const link = `${server.http.url}/api/runtime/alerts/${encodeURIComponent(event?.id ?? "")}`;
+    expect(note?.text).toContain(`Link: ${link}`);
+    expect((await fetch(link)).status).toBe(200);
+    const unknown = await fetch(`${server.http.url}/api/runtime/alerts/no-such-alert`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: "not_found", fix: expect.stringContaining("wizbridge alerts list") });
 
     const unauthorised = await fetch(`${server.http.url}/ingest/falco`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(unauthorised.status).toBe(401);

@@ -114,8 +114,15 @@ describe("runtime delivery end to end: every adapter's fixtures -> THREAT_DETECT
     expect(await runAlertsShow(id, { ...opts, json: true }, { out: json.stream, err: err.stream })).toBe(0);
     expect(JSON.parse(json.text())).toMatchObject({ id, state: "linked", event: { rung: "k8s-controller", exact: false, issue: { id: expect.any(String) } } });
 
+    // The event id Wiz shows (in the event and the note's link) finds the same alert.
+    const eventId = (JSON.parse(json.text()) as { event: { id: string } }).event.id;
+    expect(eventId).not.toBe(id);
+    const byEvent = capture();
+    expect(await runAlertsShow(eventId, opts, { out: byEvent.stream, err: err.stream })).toBe(0);
+    expect(byEvent.text()).toBe(shown.text());
+
     const missing = capture();
     expect(await runAlertsShow("no-such-alert", opts, { out: out.stream, err: missing.stream })).toBe(7);
-    expect(missing.text()).toContain("no runtime alert has the id no-such-alert");
+    expect(missing.text()).toContain("no runtime alert or event has the id no-such-alert");
   });
 });

@@ -457,9 +457,19 @@ export class DeliveryRepository {
   }
 
   /** Everything known about one alert: its state, resolution, folded event, upload and issue link. */
-  async alertStatus(alertId: string): Promise<AlertStatus | undefined> {
-    const row = await this.db.selectFrom("runtime_alerts").selectAll().where("id", "=", alertId).executeTakeFirst();
+  /**
+   * One alert and everything behind it, by the alert's id or by the id of the event it folded into (what
+   * Wiz events and issue notes carry): an event id answers with the event's first alert.
+   */
+  async alertStatus(alertOrEventId: string): Promise<AlertStatus | undefined> {
+    let row = await this.db.selectFrom("runtime_alerts").selectAll().where("id", "=", alertOrEventId).executeTakeFirst();
+    if (!row) {
+      const event = await this.db.selectFrom("runtime_delivery_events").select("alert_json").where("event_id", "=", alertOrEventId).executeTakeFirst();
+      const firstAlertId = event ? runtimeAlertSchema.parse(JSON.parse(event.alert_json)).id : undefined;
+      if (firstAlertId !== undefined) row = await this.db.selectFrom("runtime_alerts").selectAll().where("id", "=", firstAlertId).executeTakeFirst();
+    }
     if (!row) return undefined;
+    const alertId = row.id;
     const alert = runtimeAlertSchema.parse(JSON.parse(row.alert_json));
     const d = await this.deliveryOf(alertId);
     const e = d.event;
