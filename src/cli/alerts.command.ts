@@ -5,6 +5,7 @@ import { RUNTIME_ALERT_STATES, RUNTIME_SOURCES } from "../model/runtime-alert.js
 import { DeliveryRepository, type AlertStatus } from "../runtime/fold/delivery.repository.js";
 import { openStore } from "../store/store-database.js";
 import { EXIT_CODES } from "./exit-codes.js";
+import { counted } from "../sync/connector-status.js";
 
 export interface AlertsCommandOptions {
   dataDir: string;
@@ -63,13 +64,13 @@ export async function runAlertsList(opts: AlertsCommandOptions, io: AlertsIo): P
 function describeStatus(s: AlertStatus): string {
   const lines = [`${s.id}: ${s.state}${s.stateDetail ? ` (${s.stateDetail})` : ""}`, `  ${s.sensor} (${s.source}) rule ${s.rule}, ${s.severity}: ${s.title}`, `  occurred ${s.occurredAt}, received ${s.receivedAt}`];
   if (s.resolution) {
-    lines.push(`  resolution: ${s.resolution.rung ? `${s.resolution.rung} -> ${s.resolution.providerId}` : "unresolved"} (${s.resolution.attempts} attempt(s))`);
+    lines.push(`  resolution: ${s.resolution.rung ? `${s.resolution.rung} -> ${s.resolution.providerId}` : "unresolved"} (${counted(s.resolution.attempts, "attempt")})`);
     for (const t of s.resolution.tried) lines.push(`    tried ${t}`);
     if (s.resolution.refused.length > 0) lines.push(`    refused by Wiz: ${s.resolution.refused.join(", ")}`);
   }
   if (s.event) {
     const e = s.event;
-    lines.push(`  event ${e.id} (${e.state}) in data source ${e.dataSourceId}: ${e.count} time(s), ${e.firstSeen} .. ${e.lastSeen}`);
+    lines.push(`  event ${e.id} (${e.state}) in data source ${e.dataSourceId}: ${counted(e.count, "time")}, ${e.firstSeen} .. ${e.lastSeen}`);
     lines.push(`    resource ${e.resource.providerId} (${e.resource.cloudPlatform}, graph id ${e.resource.graphId}) via ${e.rung}${e.exact ? "" : " (fallback)"}: ${e.matchedBy}`);
     if (e.systemActivityId) lines.push(`    system activity ${e.systemActivityId}`);
     if (e.issue) lines.push(`    issue ${e.issue.id} ${e.issue.url ?? ""}, note ${e.issue.noteId ?? "-"}`);

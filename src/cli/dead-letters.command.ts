@@ -10,6 +10,7 @@ import { createSyncLogger } from "../sync/sync-logger.js";
 import { openSyncSession } from "../sync/sync-session.js";
 import { loadWizSchema } from "../sync/wiz-schema-file.js";
 import type { CommandIo } from "./start.command.js";
+import { counted } from "../sync/connector-status.js";
 
 export interface DeadLettersCommandOptions {
   config?: string;
@@ -46,7 +47,7 @@ export async function runDeadLettersCommand(opts: DeadLettersCommandOptions, io:
     const session = await openSyncSession(config, logger);
     try {
       const replayed = await session.engine.replayDeadLetters(opts.connector, opts.sink);
-      io.out.write(`replayed ${replayed} dead letter(s) of ${opts.connector} to ${opts.sink}\n`);
+      io.out.write(`replayed ${counted(replayed, "dead letter")} of ${opts.connector} to ${opts.sink}\n`);
       return 0;
     } catch (error) {
       io.out.write(`wizbridge: replay failed: ${error instanceof Error ? error.message : String(error)}. The dead letters stay pending; fix the sink and run --replay again.\n`);
@@ -69,7 +70,7 @@ export async function runDeadLettersCommand(opts: DeadLettersCommandOptions, io:
       for (const l of letters) {
         io.out.write(`${l.id}\t${l.connectorId}\t${l.sinkId}\t${l.stream}\t${l.eventId}\t${new Date(l.failedAt).toISOString()}${l.replayedAt ? "\treplayed" : ""}\t${l.reason}\n`);
       }
-      io.out.write(`${letters.length} dead letter(s). Fix the cause, then: wizbridge dead-letters --replay --config <file> --connector <id> --sink <id>\n`);
+      io.out.write(`${counted(letters.length, "dead letter")}. Fix the cause, then: wizbridge dead-letters --replay --config <file> --connector <id> --sink <id>\n`);
     }
     return 0;
   } finally {

@@ -26,7 +26,7 @@ describe("wizbridge ingest", () => {
     const t = io(stdin);
     const code = await runIngestCommand({ ...base(dir), file: "-" }, t);
     expect(code).toBe(1);
-    expect(t.text()).toContain("1 alert(s) stored");
+    expect(t.text()).toContain("1 alert stored");
     expect(t.text()).toContain("record 2, field time");
     const store = await openStore(join(dir, "wizbridge.db"));
     expect((await store.db.selectFrom("runtime_alerts").select("rule_id").execute()).map((r) => r.rule_id)).toEqual(["Run shell untrusted"]);

@@ -10,6 +10,7 @@ import { ingestReadable, tailFile, type StreamIngestSummary } from "../runtime/i
 import { RuntimeIntake } from "../runtime/intake/runtime-intake.service.js";
 import { openStore } from "../store/store-database.js";
 import { EXIT_CODES } from "./exit-codes.js";
+import { counted } from "../sync/connector-status.js";
 
 export interface IngestCommandOptions {
   source: string;
@@ -39,9 +40,9 @@ function report(summary: StreamIngestSummary, opts: IngestCommandOptions, io: In
     io.out.write(`${JSON.stringify(summary)}\n`);
     return;
   }
-  io.out.write(`${summary.accepted} alert(s) stored (state received), ${summary.rejected} rejected.\n`);
+  io.out.write(`${counted(summary.accepted, "alert")} stored (state received), ${summary.rejected} rejected.\n`);
   for (const e of summary.errors) io.out.write(`  record ${e.record}, field ${e.field}: ${e.error}\n`);
-  if (summary.rejected > summary.errors.length) io.out.write(`  ... and ${summary.rejected - summary.errors.length} more rejected record(s).\n`);
+  if (summary.rejected > summary.errors.length) io.out.write(`  ... and ${summary.rejected - summary.errors.length} more rejected.\n`);
 }
 
 /**

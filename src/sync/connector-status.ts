@@ -112,6 +112,6 @@ export function renderConnectorStatuses(statuses: readonly ConnectorStatus[]): s
 }
 
 /** "1 page", "2 pages". */
-function counted(n: number, noun: string): string {
+export function counted(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -127,12 +127,12 @@ describe("a sink that is down", () => {
       // The CLI lists them with the reason, and replays them through the sink the config names.
       const listed = captured();
       expect(await runDeadLettersCommand({ dataDir: dir, replay: false, all: false, json: false, logLevel: "silent" }, { out: listed.out, env: {} })).toBe(0);
-      expect(listed.text()).toMatch(/\tsim\tevents\tprojects\t[0-9a-f]{32}\t.*\tfield too large for the index\n1 dead letter\(s\)/);
+      expect(listed.text()).toMatch(/\tsim\tevents\tprojects\t[0-9a-f]{32}\t.*\tfield too large for the index\n1 dead letter\. Fix the cause/);
       const configPath = join(dir, "replay.json");
       writeFileSync(configPath, JSON.stringify({ dataDir: dir, store: { path: join(dir, "wizbridge.db") }, connectors: [{ id: "sim", connection: connectionOf(sim), sinks: ["events"], streams: { projects: true } }], sinks: { events: { type: "jsonl", directory: join(dir, "events") } } }));
       const replayed = captured();
       expect(await runDeadLettersCommand({ config: configPath, dataDir: dir, connector: "sim", sink: "events", replay: true, all: false, json: false, logLevel: "silent" }, { out: replayed.out, env: {}, logger: silentLogger })).toBe(0);
-      expect(replayed.text()).toBe("replayed 1 dead letter(s) of sim to events\n");
+      expect(replayed.text()).toBe("replayed 1 dead letter of sim to events\n");
       expect(new Set(readJsonl(join(dir, "events")).map((e) => e.record.id)).size).toBe(sim.tenant.projects.size());
       expect(await new DeadLetterRepository(store.db).list({ connectorId: "sim", pendingOnly: true })).toHaveLength(0);
     } finally {
