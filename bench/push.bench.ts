@@ -60,19 +60,20 @@ async function startWorker(storePath: string, sim: { graphqlUrl: string; tokenUr
   );
 }
 
-/** Polls the store until every id is confirmed or linked; records when each was first seen so. */
+/** One look at the store: records when each of `ids` (the first 5,000) is first seen confirmed or linked. */
+async function markConfirmed(store: Store, ids: readonly string[], seenAt: Map<string, number>): Promise<void> {
+  const rows = await store.db.selectFrom("runtime_alerts").select("id").where("id", "in", ids.slice(0, 5000)).where("state", "in", ["confirmed", "linked"]).execute();
+  const now = Date.now();
+  for (const r of rows) seenAt.set(r.id, now);
+}
+
+/** Polls the store until every id is confirmed or linked, or the time is up. */
 async function watchConfirmed(store: Store, ids: readonly string[], seenAt: Map<string, number>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const pending = new Set(ids.filter((id) => !seenAt.has(id)));
-  // At least one look, even with no time left (the concurrent watcher calls it with 0).
-  for (let first = true; pending.size > 0 && (first || Date.now() < deadline); first = false) {
-    const batch = [...pending].slice(0, 5000);
-    const rows = await store.db.selectFrom("runtime_alerts").select(["id", "state"]).where("id", "in", batch).where("state", "in", ["confirmed", "linked"]).execute();
-    const now = Date.now();
-    for (const r of rows) {
-      seenAt.set(r.id, now);
-      pending.delete(r.id);
-    }
+  let pending = ids.filter((id) => !seenAt.has(id));
+  while (pending.length > 0 && Date.now() < deadline) {
+    await markConfirmed(store, pending, seenAt);
+    pending = pending.filter((id) => !seenAt.has(id));
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -131,13 +132,9 @@ async function main(): Promise<void> {
     const latencySeen = new Map<string, number>();
     let sending = true;
     const watcher = (async () => {
-      const deadline = () => (sending ? Number.POSITIVE_INFINITY : watchUntil);
-      let watchUntil = Number.POSITIVE_INFINITY;
-      while (Date.now() < deadline()) {
-        if (!sending && watchUntil === Number.POSITIVE_INFINITY) watchUntil = Date.now() + 120_000;
+      while (sending) {
         const pending = [...acked.keys()].filter((id) => !latencySeen.has(id));
-        if (!sending && pending.length === 0) return;
-        if (pending.length > 0) await watchConfirmed(store, pending, latencySeen, 0);
+        if (pending.length > 0) await markConfirmed(store, pending, latencySeen);
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
@@ -159,6 +156,7 @@ async function main(): Promise<void> {
     await Promise.all(sends);
     sending = false;
     await watcher;
+    await watchConfirmed(store, [...acked.keys()], latencySeen, 120_000);
     const latencies = [...acked].flatMap(([id, at]) => (latencySeen.has(id) ? [(latencySeen.get(id) as number) - at] : [])).sort((a, b) => a - b);
     const lost = acked.size - latencies.length;
     results.alertToConfirmed = {

@@ -6,9 +6,10 @@ import type { StoreDb } from "../store/store-database.js";
 export const RUNTIME_ALERT_PATH = "/api/runtime/alerts/";
 
 /**
- * GET /api/runtime/alerts/:id: one runtime alert (by its id, or by its folded event's id) and everything behind it (state and why, resolution
- * ladder tried, folded event, upload, Wiz issue and note), as `wizbridge alerts show <id> --json` prints it.
- * This is the page a Wiz user reaches from an event's link or a runtime note when the sensor has no link.
+ * GET /api/runtime/alerts/:id: one runtime alert (by its id, or by its folded event's id) and everything
+ * behind it (state and why, resolution ladder tried, folded event, upload, Wiz issue and note), as
+ * `wizbridge alerts show <id> --json` prints it. This is the page a Wiz user reaches from an event's link
+ * or a runtime note when the sensor has no link.
  */
 export async function registerRuntimeAlertRoutes(app: FastifyInstance, deps: { db: StoreDb }): Promise<void> {
   const repository = new DeliveryRepository(deps.db);

@@ -456,10 +456,10 @@ export class DeliveryRepository {
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
 
-  /** Everything known about one alert: its state, resolution, folded event, upload and issue link. */
   /**
-   * One alert and everything behind it, by the alert's id or by the id of the event it folded into (what
-   * Wiz events and issue notes carry): an event id answers with the event's first alert.
+   * Everything known about one alert (state, resolution, folded event, upload and issue link), by the
+   * alert's id or by the id of the event it folded into (what Wiz events and issue notes carry): an event
+   * id answers with the event's first alert.
    */
   async alertStatus(alertOrEventId: string): Promise<AlertStatus | undefined> {
     let row = await this.db.selectFrom("runtime_alerts").selectAll().where("id", "=", alertOrEventId).executeTakeFirst();

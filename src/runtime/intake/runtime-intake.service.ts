@@ -133,7 +133,7 @@ export class RuntimeIntake {
         rows += next.rows.length;
       }
       try {
-        await this.alerts.insert(batch.length === 1 ? (batch[0] as Pending).rows : batch.flatMap((b) => b.rows));
+        await this.alerts.insert(batch.flatMap((b) => b.rows));
         this.commits++;
         for (const b of batch) b.resolve();
       } catch (error) {

@@ -65,12 +65,10 @@ export function compileTimeBudgetedExpression(source: string, budgetMs = DEFAULT
   };
   const run = async (input: unknown): Promise<unknown> => {
     try {
-      try {
-        return await attempt(input);
-      } catch (error) {
-        if (!(error instanceof ExpressionError && error.reason === "budget")) throw error;
-        return await attempt(input);
-      }
+      return await attempt(input).catch((error: unknown) => {
+        if (error instanceof ExpressionError && error.reason === "budget") return attempt(input);
+        throw error;
+      });
     } catch (error) {
       if (error instanceof ExpressionError) throw error;
       const detail = error as { message?: string };
