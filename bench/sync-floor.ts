@@ -9,7 +9,7 @@ import { createReadStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { JsonlSink } from "../src/sinks/jsonl.sink.js";
+import { JsonlSink } from "../src/sinks/jsonl/jsonl.sink.js";
 import { openStore } from "../src/store/store-database.js";
 import { pageRecordOf, upsertEventsOf } from "../src/sync/page-events.js";
 

@@ -5,7 +5,7 @@ import type { Writable } from "node:stream";
 import { InvalidArgumentError, type Command } from "commander";
 import type { Logger } from "pino";
 import { startSimulator, type Simulator } from "../sim/index.js";
-import { describeSink } from "../sinks/sink-factory.js";
+import { describeSink } from "../sinks/sink-registry.js";
 import { ConfigError } from "../sync/config-error.js";
 import { buildSyncConfig, DEFAULT_HTTP_PORT, loadSyncConfigFile } from "../sync/config-loader.js";
 import { startMainJobServer, type MainJobServer } from "../server/main-job-server.js";

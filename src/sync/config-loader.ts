@@ -1,3 +1,4 @@
+import { exclusiveSinkResource, resolveSinkPaths, SINK_TYPE_NAMES } from "../sinks/sink-registry.js";
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -91,7 +92,16 @@ export function buildSyncConfig(input: unknown, options: ConfigLoadOptions): Syn
   const delivery = { ...DELIVERY_DEFAULTS, ...file.delivery };
   if (delivery.retryMaxMs < delivery.retryInitialMs) problems.push({ path: "delivery.retryMaxMs", message: `must be at least delivery.retryInitialMs (${delivery.retryInitialMs}).` });
   if (problems.length > 0) throw new ConfigError(options.source, problems);
-  const sinks = Object.fromEntries(Object.entries(file.sinks).map(([id, sink]) => [id, sink.type === "jsonl" ? { ...sink, directory: at(sink.directory) } : sink]));
+  const sinks = Object.fromEntries(Object.entries(file.sinks).map(([id, sink]) => [id, resolveSinkPaths(sink, at)]));
+  const owners = new Map<string, string>();
+  for (const [id, sink] of Object.entries(sinks)) {
+    const resource = exclusiveSinkResource(sink);
+    if (resource === undefined) continue;
+    const owner = owners.get(resource);
+    if (owner !== undefined) problems.push({ path: `sinks.${id}`, message: `writes to ${resource}, which sink "${owner}" writes too; two writers interleave and lose rotated files: give each sink its own directory, or feed both connectors into one sink.` });
+    else owners.set(resource, id);
+  }
+  if (problems.length > 0) throw new ConfigError(options.source, problems);
   let runtime: SyncConfig["runtime"];
   if (file.runtime && file.runtime.enabled !== false) {
     const { connector: named, ...runtimeConfig } = file.runtime;
@@ -104,8 +114,6 @@ export function buildSyncConfig(input: unknown, options: ConfigLoadOptions): Syn
   const server = file.server ? { host: file.server.host ?? "127.0.0.1", port: file.server.port ?? DEFAULT_HTTP_PORT } : undefined;
   return { dataDir, storePath: file.store ? at(file.store.path) : resolve(dataDir, "wizbridge.db"), delivery, ...(server ? { server } : {}), ...(runtime ? { runtime } : {}), connectors, sinks };
 }
-
-const SINK_TYPES = ["jsonl", "stdout"];
 
 export const DEFAULT_HTTP_PORT = 8787;
 
@@ -171,7 +179,7 @@ function describeZodIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<Propert
   const path = formatPath(fullPath);
   if (issue.code === "invalid_union" && issue.errors.length === 0) {
     // A discriminated union (sink `type`) that matched no variant.
-    if (fullPath[0] === "sinks") return [{ path, message: `is not a sink type; use one of: ${SINK_TYPES.join(", ")}.` }];
+    if (fullPath[0] === "sinks") return [{ path, message: `is not a sink type; use one of: ${SINK_TYPE_NAMES.join(", ")}.` }];
     if (fullPath.includes("webhook")) return [{ path, message: "is not a webhook auth type; use bearer (token), header (name, value: a shared secret) or basic (username, password)." }];
     return [{ path, message: `${issue.message}.` }];
   }

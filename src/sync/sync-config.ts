@@ -5,6 +5,7 @@ import { runtimeConfigSchema, type RuntimeConfig } from "../runtime/runtime-conf
 import type { StreamMode } from "./stream-runner.js";
 import { parseStreamSchedule, type StreamSchedule } from "./stream-schedule.js";
 import { PROFILE_NAME, type OutputSetting } from "../transform/output-profile.js";
+import { sinkConfigSchema, type SinkConfig } from "../sinks/sink-registry.js";
 import { severityLadderSettingSchema } from "../transform/severity/severity-ladder.js";
 
 /** The config file, as written (after `${ENV}` substitution). Strict: an unknown key is an error naming it. */
@@ -48,16 +49,6 @@ const connectorSchema = z.strictObject({
     .optional(),
 });
 
-const sinkSchema = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("jsonl"),
-    directory: z.string().min(1),
-    fileName: z.string().regex(/^[^/\\]+\.jsonl$/, "must be a plain file name ending in .jsonl").optional(),
-    maxFileBytes: z.number().int().min(1024).optional(),
-    fsync: z.boolean().optional(),
-  }),
-  z.strictObject({ type: z.literal("stdout") }),
-]);
 
 export const syncConfigFileSchema = z.strictObject({
   dataDir: z.string().optional(),
@@ -74,12 +65,12 @@ export const syncConfigFileSchema = z.strictObject({
   // The HTTP server of the main job (webhook receiver, metrics); loopback by default.
   server: z.strictObject({ host: z.string().min(1).optional(), port: z.number().int().min(0).max(65535).optional() }).optional(),
   connectors: z.array(connectorSchema).min(1, "add at least one connector"),
-  sinks: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "sink names are letters, digits, '.', '_' or '-'"), sinkSchema),
+  sinks: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "sink names are letters, digits, '.', '_' or '-'"), sinkConfigSchema),
 });
 
 export type SyncConfigFile = z.input<typeof syncConfigFileSchema>;
 
-export type SinkConfig = z.output<typeof sinkSchema>;
+export type { SinkConfig };
 
 export type WebhookAuth = z.output<typeof webhookAuthSchema>;
 

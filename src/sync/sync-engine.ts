@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { abortableSleep, type Sleep } from "../wiz/index.js";
 import { portalOriginOf } from "../model/portal-links.js";
 import type { StreamName } from "../model/stream-name.js";
-import { createSink } from "../sinks/sink-factory.js";
+import { createSink } from "../sinks/sink-registry.js";
 import type { Sink } from "../sinks/sink.js";
 import { ConnectorRepository } from "../store/connector.repository.js";
 import { EventKeyRepository } from "../store/event-key.repository.js";
@@ -68,7 +68,7 @@ export class SyncEngine {
   constructor(private readonly options: SyncEngineOptions) {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? abortableSleep;
-    this.sinks = options.sinks ?? new Map(Object.entries(options.config.sinks).map(([id, spec]) => [id, createSink(id, spec)]));
+    this.sinks = options.sinks ?? new Map(Object.entries(options.config.sinks).map(([id, spec]) => [id, createSink(id, spec, { logger: options.logger, baseDir: process.cwd(), now: options.now ?? Date.now })]));
     this.clients = options.clients ?? new TenantClients(options.logger);
     const { config, store, logger } = options;
     for (const connector of config.connectors) {

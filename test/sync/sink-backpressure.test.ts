@@ -4,7 +4,7 @@ import { PassThrough } from "node:stream";
 import { runDeadLettersCommand } from "../../src/cli/dead-letters.command.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Simulator } from "../../src/sim/index.js";
-import { JsonlSink } from "../../src/sinks/jsonl.sink.js";
+import { JsonlSink } from "../../src/sinks/jsonl/jsonl.sink.js";
 import { SinkRejectedError, type Sink, type SinkRecord } from "../../src/sinks/sink.js";
 import { ConnectorRepository } from "../../src/store/connector.repository.js";
 import { DeadLetterRepository } from "../../src/store/dead-letter.repository.js";

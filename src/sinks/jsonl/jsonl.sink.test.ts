@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { JsonlSink } from "./jsonl.sink.js";
-import type { SinkRecord } from "./sink.js";
+import type { SinkRecord } from "../sink.js";
 
 const record = (i: number): SinkRecord => ({ seq: i, eventId: `e${i}`, connectorId: "c", stream: "issues", payload: JSON.stringify({ id: `e${i}`, pad: "x".repeat(100) }) });
 

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, readdirSync, renameSync, statSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import type { Sink, SinkRecord } from "./sink.js";
+import type { Sink, SinkRecord } from "../sink.js";
 
 export interface JsonlSinkOptions {
   id: string;

@@ -1,5 +1,5 @@
 import type { Writable } from "node:stream";
-import type { Sink, SinkRecord } from "./sink.js";
+import type { Sink, SinkRecord } from "../sink.js";
 
 /** One JSON event per line on stdout (or any stream): for pipes and quick looks. Best effort: a terminal keeps nothing. */
 export class StdoutSink implements Sink {
