@@ -1,7 +1,10 @@
 import { ConnectorRepository } from "../store/connector.repository.js";
 import type { StoreDb } from "../store/store-database.js";
+import { BATCH_LATENCY_BUCKETS } from "../sync/sink-delivery-stats.js";
 import type { SyncEngine } from "../sync/sync-engine.js";
 import type { WizWebhookIntake } from "../sync/wiz-webhook-intake.js";
+
+const CIRCUIT_STATES = ["closed", "open", "half-open"] as const;
 
 const STATES = ["registered", "scheduled", "processing", "processed", "failed", "disabled"] as const;
 
@@ -23,6 +26,18 @@ export async function engineMetrics(engine: SyncEngine, db: StoreDb, webhooks?: 
   for (const d of delivery) lines.push(`wizbridge_events_delivered_total{connector="${label(d.connectorId)}",sink="${label(d.sinkId)}"} ${d.delivered}`);
   lines.push("# HELP wizbridge_sink_down 1 while the sink's writes fail (events wait in the outbox).", "# TYPE wizbridge_sink_down gauge");
   for (const d of delivery) lines.push(`wizbridge_sink_down{connector="${label(d.connectorId)}",sink="${label(d.sinkId)}"} ${d.down ? 1 : 0}`);
+  lines.push("# HELP wizbridge_sink_retried_total Event writes that failed and were tried again.", "# TYPE wizbridge_sink_retried_total counter");
+  for (const d of delivery) lines.push(`wizbridge_sink_retried_total{connector="${label(d.connectorId)}",sink="${label(d.sinkId)}"} ${d.retried}`);
+  lines.push("# HELP wizbridge_sink_dead_lettered_total Events the sink refused for good (in the dead-letter table).", "# TYPE wizbridge_sink_dead_lettered_total counter");
+  for (const d of delivery) lines.push(`wizbridge_sink_dead_lettered_total{connector="${label(d.connectorId)}",sink="${label(d.sinkId)}"} ${d.deadLettered}`);
+  lines.push("# HELP wizbridge_sink_circuit_state 1 for the state the sink's circuit breaker is in.", "# TYPE wizbridge_sink_circuit_state gauge");
+  for (const d of delivery) for (const state of CIRCUIT_STATES) lines.push(`wizbridge_sink_circuit_state{connector="${label(d.connectorId)}",sink="${label(d.sinkId)}",state="${state}"} ${d.state === state ? 1 : 0}`);
+  lines.push("# HELP wizbridge_sink_batch_seconds Time from a batch's first write to its acknowledgement, retries included.", "# TYPE wizbridge_sink_batch_seconds histogram");
+  for (const d of delivery) {
+    const labels = `connector="${label(d.connectorId)}",sink="${label(d.sinkId)}"`;
+    BATCH_LATENCY_BUCKETS.forEach((bound, i) => lines.push(`wizbridge_sink_batch_seconds_bucket{${labels},le="${bound}"} ${d.latencyBuckets[i] ?? 0}`));
+    lines.push(`wizbridge_sink_batch_seconds_bucket{${labels},le="+Inf"} ${d.batches}`, `wizbridge_sink_batch_seconds_sum{${labels}} ${d.latencySumSeconds}`, `wizbridge_sink_batch_seconds_count{${labels}} ${d.batches}`);
+  }
   if (webhooks) {
     lines.push("# HELP wizbridge_webhook_events_total Wiz webhook events accepted into the outbox since start.", "# TYPE wizbridge_webhook_events_total counter");
     for (const [key, n] of webhooks.accepted()) lines.push(`wizbridge_webhook_events_total{connector="${label(key.connector)}",stream="${key.stream}"} ${n}`);

@@ -59,7 +59,7 @@ export function tlsConnectionOptions(sinkId: string, tls: SinkTlsSettings | unde
     try {
       return readFileSync(path);
     } catch (error) {
-      throw new Error(`sinks.${sinkId}.tls.${key}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); point it at a PEM file.`);
+      throw new Error(`sinks.${sinkId}.tls.${key}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); point it at a PEM file.`, { cause: error });
     }
   };
   if ((tls.certFile === undefined) !== (tls.keyFile === undefined)) throw new Error(`sinks.${sinkId}.tls: set both certFile and keyFile for a client certificate, or neither.`);

@@ -157,6 +157,18 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.dropTable("transform_maps").ifExists().execute();
     },
   },
+  // Why a sink is failing, and since when, so `status` (another process) can say so.
+  "0006_sink_health": {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("sink_offsets").addColumn("failures", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable("sink_offsets").addColumn("failing_since", "integer").execute();
+      await db.schema.alterTable("sink_offsets").addColumn("last_error", "text").execute();
+      await db.schema.alterTable("sink_offsets").addColumn("last_delivered_at", "integer").execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const column of ["failures", "failing_since", "last_error", "last_delivered_at"]) await db.schema.alterTable("sink_offsets").dropColumn(column).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };

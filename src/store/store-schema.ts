@@ -1,4 +1,4 @@
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 
 /** Table types for Kysely. Times are epoch milliseconds; Wiz record times (cursors) are epoch microseconds. */
 export interface StoreSchema {
@@ -104,6 +104,11 @@ export interface SinkOffsetTable {
   sink_id: string;
   delivered_seq: number;
   updated_at: number;
+  /** Failed writes in a row; 0 while the sink delivers. */
+  failures: ColumnType<number, number | undefined, number>;
+  failing_since: ColumnType<number | null, number | null | undefined, number | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  last_delivered_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface DeadLetterTable {

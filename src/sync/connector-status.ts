@@ -3,6 +3,7 @@ import { ConnectorRepository } from "../store/connector.repository.js";
 import { DeadLetterRepository } from "../store/dead-letter.repository.js";
 import { OutboxRepository } from "../store/outbox.repository.js";
 import { RunRepository } from "../store/run.repository.js";
+import { SinkOffsetRepository } from "../store/sink-offset.repository.js";
 import type { StoreDb } from "../store/store-database.js";
 import { StreamStateRepository } from "../store/stream-state.repository.js";
 
@@ -36,8 +37,22 @@ export interface ConnectorStatus {
   updatedAt: string;
   outboxBacklog: number;
   deadLetters: number;
+  /** Each sink's delivery: acknowledged up to, backlog, and since when and why it is failing. */
+  sinks: SinkStatus[];
   streams: StreamStatus[];
   runs: RunSummary[];
+}
+
+export interface SinkStatus {
+  sink: string;
+  /** ok: delivering; failing: the last writes failed (events wait in the outbox, nothing is dropped). */
+  health: "ok" | "failing";
+  /** Events this sink has not acknowledged. */
+  backlog: number;
+  lastDeliveredAt: string | null;
+  failingSince: string | null;
+  failures: number;
+  lastError: string | null;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -80,9 +95,27 @@ export async function connectorStatuses(db: StoreDb, options: { connectors?: rea
       nextRunAt: iso(c.next_run_at),
       updatedAt: new Date(c.updated_at).toISOString(),
       outboxBacklog: await new OutboxRepository(db).count(c.id),
+      sinks: await sinkStatuses(db, c.id),
       deadLetters: await new DeadLetterRepository(db).pendingCount(c.id),
       streams,
       runs: recent,
+    });
+  }
+  return out;
+}
+
+async function sinkStatuses(db: StoreDb, connectorId: string): Promise<SinkStatus[]> {
+  const outbox = new OutboxRepository(db);
+  const out: SinkStatus[] = [];
+  for (const h of await new SinkOffsetRepository(db).health(connectorId)) {
+    out.push({
+      sink: h.sinkId,
+      health: h.failures > 0 ? "failing" : "ok",
+      backlog: await outbox.backlog(connectorId, h.deliveredSeq),
+      lastDeliveredAt: iso(h.lastDeliveredAt),
+      failingSince: iso(h.failingSince),
+      failures: h.failures,
+      lastError: h.lastError,
     });
   }
   return out;
@@ -97,7 +130,13 @@ export function renderConnectorStatuses(statuses: readonly ConnectorStatus[]): s
     lines.push(`  tenant       ${c.tenant}`);
     if (c.error) lines.push(`  error        ${c.error.code}${c.error.fix ? `; fix: ${c.error.fix}` : ""}`);
     if (c.nextRunAt) lines.push(`  next run     ${c.nextRunAt}`);
+    const failing = c.sinks.filter((s) => s.health === "failing");
+    if (failing.length > 0) lines.push(`  DELIVERY     FAILING to ${failing.map((s) => s.sink).join(", ")}: events wait in the outbox (nothing is dropped) until the sink takes them`);
     lines.push(`  outbox       ${counted(c.outboxBacklog, "event")} waiting for delivery; ${counted(c.deadLetters, "dead letter")}`);
+    for (const s of c.sinks) {
+      if (s.health === "ok") lines.push(`  sink ${s.sink.padEnd(19)} ok, ${counted(s.backlog, "event")} waiting${s.lastDeliveredAt ? `, last delivery ${s.lastDeliveredAt}` : ""}`);
+      else lines.push(`  sink ${s.sink.padEnd(19)} FAILING since ${s.failingSince ?? "?"} (${counted(s.failures, "attempt")}), ${counted(s.backlog, "event")} waiting: ${s.lastError ?? "unknown error"}`);
+    }
     for (const s of c.streams) {
       const flags = [s.walkInProgress ? "walk in progress" : "", s.resyncRequested ? "full resync requested" : ""].filter(Boolean).join(", ");
       lines.push(`  ${s.stream.padEnd(24)} cursor ${s.cursor ?? "(none yet)"}${flags ? `  [${flags}]` : ""}`);

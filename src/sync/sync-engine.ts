@@ -13,7 +13,8 @@ import { StreamStateRepository } from "../store/stream-state.repository.js";
 import type { Store } from "../store/store-database.js";
 import { runConnector, type ConnectorRunDeps, type ConnectorRunSummary, type ConnectorRuntime } from "./connector-runner.js";
 import { OutboxBackpressure } from "./outbox-backpressure.js";
-import { OutboxDispatcher } from "./outbox-dispatcher.js";
+import { OutboxDispatcher, type SinkDeliveryStatus } from "./outbox-dispatcher.js";
+import { SINK_DELIVERY_DEFAULTS } from "../sinks/sink-settings.js";
 import type { SyncClient } from "./stream-runner.js";
 import { nextRunAt } from "./stream-schedule.js";
 import type { ConnectorConfig, SyncConfig } from "./sync-config.js";
@@ -78,13 +79,21 @@ export class SyncEngine {
         sinkIds.map((sinkId) => {
           const sink = this.sinks.get(sinkId);
           if (!sink) throw new Error(`connector ${connector.id} feeds the sink "${sinkId}", which is not configured.`);
+          const settings = config.sinks[sinkId];
           return new OutboxDispatcher({
             db: store.db,
             connectorId: connector.id,
             sink,
             connectorSinkIds: sinkIds,
-            batchSize: config.delivery.batchSize,
-            retry: { initialMs: config.delivery.retryInitialMs, maxMs: config.delivery.retryMaxMs },
+            batchSize: settings?.batch?.maxEvents ?? config.delivery.batchSize,
+            maxBatchBytes: settings?.batch?.maxBytes ?? SINK_DELIVERY_DEFAULTS.maxBytes,
+            maxWaitMs: settings?.batch?.maxWaitMs ?? SINK_DELIVERY_DEFAULTS.maxWaitMs,
+            maxInFlight: settings?.maxInFlight ?? SINK_DELIVERY_DEFAULTS.maxInFlight,
+            retry: { initialMs: settings?.retry?.initialMs ?? config.delivery.retryInitialMs, maxMs: settings?.retry?.maxMs ?? config.delivery.retryMaxMs },
+            circuitBreaker: {
+              failureThreshold: settings?.circuitBreaker?.failureThreshold ?? SINK_DELIVERY_DEFAULTS.failureThreshold,
+              cooldownMs: settings?.circuitBreaker?.cooldownMs ?? SINK_DELIVERY_DEFAULTS.cooldownMs,
+            },
             idlePollMs: options.idlePollMs ?? 1000,
             now: this.now,
             sleep: this.sleep,
@@ -172,10 +181,10 @@ export class SyncEngine {
   }
 
   /** Undelivered events per connector x sink, and whether the sink is failing. */
-  async deliveryStatus(): Promise<Array<{ connectorId: string; sinkId: string; pending: number; down: boolean; delivered: number }>> {
+  async deliveryStatus(): Promise<Array<SinkDeliveryStatus & { connectorId: string; pending: number; down: boolean }>> {
     const out = [];
     for (const [connectorId, list] of this.dispatchers) {
-      for (const d of list) out.push({ connectorId, sinkId: d.sinkId, pending: await d.pending(), down: d.down, delivered: d.delivered });
+      for (const d of list) out.push({ connectorId, pending: await d.pending(), down: d.down, ...d.status() });
     }
     return out;
   }
