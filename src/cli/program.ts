@@ -12,6 +12,7 @@ import { registerMcpCommand } from "./mcp.command.js";
 import { registerOperationCommands, type OpenOperationClient } from "./operation.commands.js";
 import { registerStartCommand } from "./start.command.js";
 import { registerDeadLettersCommand } from "./dead-letters.command.js";
+import { registerSinkCommand } from "./sink.command.js";
 import { registerStatusCommand } from "./status.command.js";
 import { registerSyncCommand } from "./sync.command.js";
 import { registerTestConnectionCommand } from "./test-connection.command.js";
@@ -34,6 +35,7 @@ export function createProgram(): Command {
   registerIngestCommand(program);
   registerAlertsCommand(program);
   registerTestConnectionCommand(program, io);
+  registerSinkCommand(program, { out: process.stdout, env: process.env });
   registerMcpCommand(program, { operations: OPERATIONS, openClient, io });
   registerOperationCommands(program, { operations: OPERATIONS, openClient, io });
   return program;
