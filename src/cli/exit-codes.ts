@@ -46,6 +46,6 @@ export const EXIT_CODES_HELP = [
   "  3  authentication: the token service refused the client id/secret, or Wiz refused the token",
   "  4  permission: the service account lacks a scope (the message names it) or the IP is not allowed",
   "  5  rate limit: Wiz kept throttling after retries",
-  "  6  network or server: DNS, connection, TLS, timeout, Wiz 5xx, or a proxy answering instead of Wiz",
+  "  6  network or server: DNS, connection, TLS, timeout, Wiz 5xx, a proxy answering instead of Wiz, or a sink that did not take every event (sync)",
   "  7  not found: no object with that id",
 ].join("\n");

@@ -14,7 +14,9 @@ import { WizFilterValidator } from "../sync/filter-validator.js";
 import type { SyncConfig } from "../sync/sync-config.js";
 import { createSyncLogger } from "../sync/sync-logger.js";
 import { createProgressReporter } from "../sync/sync-progress.js";
-import { openSyncSession } from "../sync/sync-session.js";
+import { openSyncSession, type SyncSession } from "../sync/sync-session.js";
+import { StoreLockedError } from "../store/store-lock.js";
+import { EXIT_CODES } from "./exit-codes.js";
 import { loadWizSchema } from "../sync/wiz-schema-file.js";
 
 export interface StartCommandOptions {
@@ -108,7 +110,12 @@ export async function runStartCommand(opts: StartCommandOptions, io: CommandIo):
   const stop = commandStopOf(io.signal);
   // A long-running job: each stream's run ends in a log line (`wiz: fetched 1234 issues`), long ones report every 10 s.
   const progress = createProgressReporter({ tty: false, out: io.out, logger });
-  const session = await openSyncSession(config, logger, { onProgress: progress.onProgress });
+  const session = await openSessionOrExplain(config, logger, { onProgress: progress.onProgress }, io);
+  if (!session) {
+    stop.release();
+    await simulator?.close();
+    return EXIT_CODES.other;
+  }
   let server: MainJobServer | undefined;
   try {
     server = await startMainJobServer({ config, session, logger, host: config.server?.host ?? opts.httpHost ?? "127.0.0.1", port: config.server?.port ?? opts.httpPort ?? DEFAULT_HTTP_PORT });
@@ -128,6 +135,27 @@ export async function runStartCommand(opts: StartCommandOptions, io: CommandIo):
     await simulator?.close();
   }
   return 0;
+}
+
+/**
+ * Opens the store and engine, or says plainly why not (another process holds the store; the data
+ * directory is read-only, missing or not a wizbridge store) and returns undefined, so the command exits
+ * instead of printing a raw SQLite error and leaving the embedded simulator running.
+ */
+export async function openSessionOrExplain(config: SyncConfig, logger: Logger, extra: Parameters<typeof openSyncSession>[2], io: Pick<CommandIo, "out">): Promise<SyncSession | undefined> {
+  try {
+    return await openSyncSession(config, logger, extra);
+  } catch (error) {
+    if (error instanceof StoreLockedError) {
+      io.out.write(`wizbridge: ${error.message}\n`);
+      return undefined;
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    io.out.write(
+      `wizbridge: cannot open the store ${config.storePath}: ${reason}. Check that its directory exists and is writable by this user (or pass another --data-dir), and that the file is a wizbridge store; a damaged store can be moved aside to start afresh (the pull then exports everything again).\n`,
+    );
+    return undefined;
+  }
 }
 
 export function registerStartCommand(program: Command): Command {

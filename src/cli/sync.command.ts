@@ -5,8 +5,9 @@ import { ConfigError } from "../sync/config-error.js";
 import { EMBEDDED_CONNECTOR_ID } from "../sync/embedded-default.js";
 import { createProgressReporter } from "../sync/sync-progress.js";
 import { createSyncLogger } from "../sync/sync-logger.js";
-import { openSyncSession, syncOnce } from "../sync/sync-session.js";
-import { positiveNumber, resolveRunConfig, type CommandIo, type ResolvedRunConfig } from "./start.command.js";
+import { syncOnce } from "../sync/sync-session.js";
+import { EXIT_CODES } from "./exit-codes.js";
+import { openSessionOrExplain, positiveNumber, resolveRunConfig, type CommandIo, type ResolvedRunConfig } from "./start.command.js";
 
 export interface SyncCommandOptions {
   config?: string;
@@ -52,7 +53,12 @@ export async function runSyncCommand(opts: SyncCommandOptions, io: CommandIo & {
   }
   const stop = commandStopOf(io.signal);
   const progress = createProgressReporter({ tty: !opts.json && (io.tty ?? false), out: io.out, logger });
-  const session = await openSyncSession(config, logger, { onProgress: (id, p, final) => progress.onProgress(id, p, final) });
+  const session = await openSessionOrExplain(config, logger, { onProgress: (id, p, final) => progress.onProgress(id, p, final) }, io);
+  if (!session) {
+    stop.release();
+    await simulator?.close();
+    return EXIT_CODES.other;
+  }
   try {
     // A fresh embedded simulator is a new tenant: export it in full.
     const full = opts.full || simulator !== undefined;
@@ -72,10 +78,12 @@ export async function runSyncCommand(opts: SyncCommandOptions, io: CommandIo & {
           io.out.write(`  ${s.stream.padEnd(24)} ${String(s.records).padStart(9)} records ${String(s.emitted).padStart(9)} new or changed ${String(s.pages).padStart(6)} pages  ${s.status}\n`);
         }
       }
-      if (result.undelivered > 0) io.out.write(`${result.undelivered} deliveries are still waiting in the outbox (a sink is down or slow); the next sync or start delivers them.\n`);
+      if (result.undelivered > 0) io.out.write(`${result.undelivered} deliveries are still waiting in the outbox (a sink is down or slow: \`wizbridge status\` shows which, and why); the next sync or start delivers them.\n`);
     }
     if (stop.signal.aborted) return 130;
-    return result.summaries.every((s) => s.status === "succeeded") ? 0 : 1;
+    if (!result.summaries.every((s) => s.status === "succeeded")) return 1;
+    // The pull worked but a sink did not take everything: not a success a script may build on.
+    return result.undelivered > 0 ? EXIT_CODES.network : EXIT_CODES.ok;
   } finally {
     stop.release();
     await session.close();

@@ -1,5 +1,8 @@
 import type { Logger } from "pino";
 import type { Sink } from "../sinks/sink.js";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { acquireStoreLock } from "../store/store-lock.js";
 import { openStore, type Store } from "../store/store-database.js";
 import type { ConnectorRunSummary } from "./connector-runner.js";
 import type { StreamName } from "../model/stream-name.js";
@@ -13,15 +16,33 @@ export interface SyncSession {
 }
 
 /** Opens the store (running migrations) and builds the engine for a validated config. */
-export async function openSyncSession(config: SyncConfig, logger: Logger, extra: Partial<Omit<SyncEngineOptions, "config" | "store" | "logger">> & { sinks?: ReadonlyMap<string, Sink> } = {}): Promise<SyncSession> {
-  const store = await openStore(config.storePath);
-  const engine = new SyncEngine({ config, store, logger, ...extra });
+export async function openSyncSession(
+  config: SyncConfig,
+  logger: Logger,
+  extra: Partial<Omit<SyncEngineOptions, "config" | "store" | "logger">> & { sinks?: ReadonlyMap<string, Sink>; command?: string } = {},
+): Promise<SyncSession> {
+  const { command, ...engineOptions } = extra;
+  mkdirSync(dirname(config.storePath), { recursive: true });
+  // One writer per store: a second `start`, or `sync` while `start` runs, would deliver and checkpoint twice.
+  const lock = config.storePath === ":memory:" ? { release: () => undefined } : acquireStoreLock(config.storePath, command ?? process.argv.slice(1).join(" "));
+  let store: Store;
+  try {
+    store = await openStore(config.storePath);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const engine = new SyncEngine({ config, store, logger, ...engineOptions });
   return {
     engine,
     store,
     close: async () => {
-      await engine.close();
-      await store.close();
+      try {
+        await engine.close();
+        await store.close();
+      } finally {
+        lock.release();
+      }
     },
   };
 }

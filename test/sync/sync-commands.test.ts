@@ -183,4 +183,27 @@ describe("the sync and start commands", () => {
       await store.close();
     }
   });
+
+  it("a second writer on one store is refused with the holder's pid and exit 1; the lock goes with the first", async () => {
+    const hold = new AbortController();
+    const started = capture();
+    const start = runStartCommand({ config: configPath, dataDir: dir, seed: 1, httpHost: "127.0.0.1", httpPort: 0, logLevel: "silent" }, { out: started.out, env: { SIM_SECRET: sim.clientSecret }, signal: hold.signal, logger: silentLogger });
+    await until(() => started.text().includes("Press Ctrl+C"), "start is running");
+    const second = capture();
+    expect(await runSyncCommand(syncOpts(), { out: second.out, env: { SIM_SECRET: sim.clientSecret }, logger: silentLogger })).toBe(1);
+    expect(second.text()).toContain(`in use by another wizbridge process (pid ${process.pid}`);
+    expect(second.text()).toMatch(/Stop that process first|its own --data-dir/);
+    hold.abort();
+    expect(await start).toBe(0);
+    expect(await runSyncCommand(syncOpts(), { out: capture().out, env: { SIM_SECRET: sim.clientSecret }, logger: silentLogger })).toBe(0);
+  });
+
+  it("a store that cannot be created ends the command with a clear message instead of a raw SQLite error and a hang", async () => {
+    const blocker = join(dir, "not-a-directory");
+    writeFileSync(blocker, "a file where the data directory should be");
+    const out = capture();
+    const code = await runStartCommand({ dataDir: join(blocker, "data"), seed: 1, httpHost: "127.0.0.1", httpPort: 0, logLevel: "silent" }, { out: out.out, env: {}, logger: silentLogger });
+    expect(code).toBe(1);
+    expect(out.text()).toMatch(/cannot open the store .*not-a-directory.*Check that its directory exists and is writable/s);
+  });
 });
