@@ -68,7 +68,14 @@ export async function runIngestCommand(opts: IngestCommandOptions, io: IngestIo)
   try {
     let summary: StreamIngestSummary;
     if (opts.follow && opts.file) {
-      summary = await tailFile(resolve(opts.file), { source, intake, signal: stop.signal, fromStart: opts.fromStart });
+      // Followed files never end: say what each read stored as it happens.
+      let reported = { accepted: 0, rejected: 0 };
+      const onBatch = (so: StreamIngestSummary): void => {
+        if (opts.json || (so.accepted === reported.accepted && so.rejected === reported.rejected)) return;
+        io.out.write(`+${counted(so.accepted - reported.accepted, "alert")} stored, +${so.rejected - reported.rejected} rejected (${so.accepted} stored in all)\n`);
+        reported = { accepted: so.accepted, rejected: so.rejected };
+      };
+      summary = await tailFile(resolve(opts.file), { source, intake, signal: stop.signal, fromStart: opts.fromStart, onBatch });
     } else {
       const input = fromStdin ? io.stdin : createReadStream(resolve(opts.file as string));
       try {

@@ -6,6 +6,14 @@
 // graphql-js runs expensive development-only checks unless NODE_ENV is production; set it before graphql loads.
 process.env.NODE_ENV ??= "production";
 
+// `wizbridge ... | head`: the reader went away; stop quietly like other Unix tools instead of an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const { createProgram } = process.argv[2] === "sim" ? await import("./sim-program.js") : await import("./program.js");
 createProgram()
   .parseAsync(process.argv)

@@ -1,4 +1,5 @@
 import { mkdtempSync, appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { getEventListeners } from "node:events";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -96,5 +97,17 @@ describe("stream and file intake", () => {
     const summary = await done;
     expect(summary.accepted).toBe(4);
     expect(await count()).toBe(4);
+  });
+
+  it("keeps one abort listener however long it follows (one per poll piled up into MaxListenersExceededWarning)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wizbridge-tail-"));
+    const file = join(dir, "idle.ndjson");
+    writeFileSync(file, "");
+    const stop = new AbortController();
+    const done = tailFile(file, { source: "falco", intake, signal: stop.signal, pollMs: 1 });
+    for (let i = 0; i < 40; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(getEventListeners(stop.signal, "abort").length).toBeLessThanOrEqual(1);
+    stop.abort();
+    await done;
   });
 });

@@ -159,12 +159,17 @@ export async function tailFile(path: string, options: TailOptions): Promise<Stre
       offset = end;
       await ingester.flush();
     }
+    // One listener per wait, removed when the wait ends (a listener per poll piled up: MaxListenersExceededWarning).
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, pollMs);
-      options.signal.addEventListener("abort", () => {
+      const onAbort = (): void => {
         clearTimeout(timer);
         resolve();
-      }, { once: true });
+      };
+      const timer = setTimeout(() => {
+        options.signal.removeEventListener("abort", onAbort);
+        resolve();
+      }, pollMs);
+      options.signal.addEventListener("abort", onAbort, { once: true });
     });
   }
   return ingester.end();
