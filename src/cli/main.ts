@@ -18,6 +18,15 @@ const { createProgram } = process.argv[2] === "sim" ? await import("./sim-progra
 createProgram()
   .parseAsync(process.argv)
   .catch((error: unknown) => {
+    const { code, port, address } = error as { code?: string; port?: number; address?: string };
+    if (code === "EADDRINUSE") {
+      console.error(
+        `wizbridge: port ${String(port)} on ${String(address)} is already in use (another wizbridge start or sim, or another program). ` +
+          "For `wizbridge sim` pass --port <n> (0 picks a free one); for `wizbridge start` pass --http-port <n> or set server.port in the config.",
+      );
+      process.exitCode = 1;
+      return;
+    }
     console.error(`wizbridge: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   });

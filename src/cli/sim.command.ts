@@ -74,6 +74,9 @@ export function simOptionsFrom(opts: SimCommandOptions): SimulatorOptions {
   };
 }
 
+/** Not 8787: `wizbridge start` serves there, and both run side by side in the README's walk-throughs. */
+export const DEFAULT_SIM_PORT = 8790;
+
 export function addSimOptions(command: Command): Command {
   return command
     .option("--seed <n>", "tenant seed: the same seed always gives the same data", positiveInt("--seed"), 1)
@@ -82,7 +85,7 @@ export function addSimOptions(command: Command): Command {
     .option("--issues <n>", "number of issues (overrides the size)", positiveInt("--issues"))
     .option("--tenant-dir <dir>", "load the tenant from recorded Wiz JSON (issues.json, vulnerabilityFindings.json, ...) instead of generating it")
     .option("--host <host>", "address to bind", "127.0.0.1")
-    .option("--port <port>", "port to listen on (0 picks a free one)", positiveInt("--port"), 8787)
+    .option("--port <port>", "port to listen on (0 picks a free one; the default stays clear of the main job's 8787)", positiveInt("--port"), DEFAULT_SIM_PORT)
     .addOption(new Option("--auth-flavor <flavor>", "token service: cognito (audience wiz-api) or auth0 (legacy, audience beyond-api)").choices(["cognito", "auth0"]).default("cognito"))
     .addOption(new Option("--tenant-type <type>", "commercial (app.wiz.io), gov (gov.wiz.io) or fedramp (app.wiz.us); gov types default to 900 s tokens").choices(["commercial", "gov", "fedramp"]).default("commercial"))
     .option("--token-ttl <seconds>", "access token lifetime (expires_in)", positiveInt("--token-ttl"))
@@ -125,6 +128,17 @@ export function printSimulatorBanner(sim: Simulator, json: boolean): void {
       `    -d client_id=${sim.clientId} -d client_secret=${sim.clientSecret} | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')`,
       `  curl -s ${sim.graphqlUrl} -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\`,
       `    -d '{"query":"{ issues: issuesV2(first: 2) { totalCount nodes { id type status severity } } }"}'`,
+      ``,
+      `Point a connector at it (wizbridge.yaml):`,
+      `  connectors:`,
+      `    - id: sim`,
+      `      connection: {clientId: ${sim.clientId}, clientSecret: "\${WIZ_CLIENT_SECRET}", endpoint: ${sim.graphqlUrl}, tokenUrl: ${sim.tokenUrl}, allowNonWizHosts: true}`,
+      `      rateLimit: {requestsPerSecond: ${info.rateLimit.requestsPerSecond || 0}}`,
+      `      sinks: [events]`,
+      `      streams: all`,
+      `  sinks:`,
+      `    events: {type: jsonl, directory: ./data/events}`,
+      `then: WIZ_CLIENT_SECRET=${sim.clientSecret} npx wizbridge start --config wizbridge.yaml`,
       ``,
       `Press Ctrl+C to stop.`,
     ].join("\n"),

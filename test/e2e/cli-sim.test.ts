@@ -1,6 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -68,7 +70,7 @@ describe("wizbridge sim (built CLI)", () => {
   it("`start` runs the main job on the embedded default: simulator tenant, SQLite store, JSONL sink", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "wizbridge-start-"));
     try {
-      const cli = startCli(["start", "--data-dir", dataDir]);
+      const cli = startCli(["start", "--data-dir", dataDir, "--http-port", "0"]);
       running = cli.child;
       await cli.waitFor(/Press Ctrl\+C to stop/);
       expect(cli.output()).toMatch(/Wiz simulator\s+http:\/\/127\.0\.0\.1:\d+\/graphql/);
@@ -96,5 +98,45 @@ describe("wizbridge sim (built CLI)", () => {
     const [faultCode] = (await once(fault.child, "exit")) as [number | null];
     expect(faultCode).not.toBe(0);
     expect(fault.output()).toMatch(/Unknown fault "meteor"/);
+  });
+
+  it("prints a connector snippet that `sync` runs as printed", async () => {
+    const cli = startCli(["sim", "--seed", "1", "--size", "tiny", "--port", "0"]);
+    running = cli.child;
+    await cli.waitFor(/Press Ctrl\+C to stop\./);
+    const text = cli.output();
+    const snippet = /Point a connector at it \(wizbridge\.yaml\):\n([\s\S]*?)\nthen: WIZ_CLIENT_SECRET=(\S+)/.exec(text);
+    expect(snippet).not.toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), "wizbridge-snippet-"));
+    try {
+      const yaml = (snippet?.[1] ?? "").split("\n").map((l) => l.slice(2)).join("\n").replace("./data/events", join(dir, "events"));
+      writeFileSync(join(dir, "wizbridge.yaml"), yaml);
+      const sync = spawn(process.execPath, [CLI, "sync", "--config", join(dir, "wizbridge.yaml"), "--stream", "projects", "--log-level", "warn"], { env: { ...process.env, WIZ_CLIENT_SECRET: snippet?.[2] ?? "" } });
+      let out = "";
+      sync.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
+      sync.stderr.setEncoding("utf8").on("data", (c: string) => (out += c));
+      const [code] = (await once(sync, "exit")) as [number | null];
+      expect(out).toMatch(/projects\s+\d+ records/);
+      expect(code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a port in use says which option picks another instead of a bare EADDRINUSE", async () => {
+    const blocker = createServer();
+    blocker.listen(0, "127.0.0.1");
+    await once(blocker, "listening");
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const cli = startCli(["sim", "--size", "tiny", "--port", String(port)]);
+      running = cli.child;
+      const [code] = (await once(cli.child, "exit")) as [number | null];
+      expect(code).toBe(1);
+      expect(cli.output()).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(cli.output()).toMatch(/pass --port <n>/);
+    } finally {
+      blocker.close();
+    }
   });
 });
