@@ -51,6 +51,16 @@ export async function runSyncCommand(opts: SyncCommandOptions, io: CommandIo & {
     await simulator?.close();
     return 2;
   }
+  // A stream no selected connector syncs would "succeed" doing nothing.
+  const selected = config.connectors.filter((c) => opts.connector.length === 0 || opts.connector.includes(c.id));
+  const notSynced = opts.stream.filter((s) => !selected.some((c) => c.streams.some((cs) => cs.name === s)));
+  if (notSynced.length > 0) {
+    io.out.write(
+      `wizbridge: no selected connector syncs ${notSynced.map((s) => `"${s}"`).join(", ")} (--stream); ${selected.map((c) => `${c.id} syncs ${c.streams.map((cs) => cs.name).join(", ") || "nothing"}`).join("; ")}. Add the stream under the connector's streams: in the config, or pick one of those.\n`,
+    );
+    await simulator?.close();
+    return EXIT_CODES.input;
+  }
   const stop = commandStopOf(io.signal);
   const progress = createProgressReporter({ tty: !opts.json && (io.tty ?? false), out: io.out, logger });
   const session = await openSessionOrExplain(config, logger, { onProgress: (id, p, final) => progress.onProgress(id, p, final) }, io);

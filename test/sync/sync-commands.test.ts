@@ -100,6 +100,9 @@ describe("the sync and start commands", () => {
     expect(b.text()).toMatch(/connectors\[0\]\.connection\.clientSecret: .*SIM_SECRET/);
     const c = capture();
     expect(await runSyncCommand(syncOpts({ connector: ["tenant-b"] }), { out: c.out, env: { SIM_SECRET: sim.clientSecret }, logger: silentLogger })).toBe(2);
+    const d = capture();
+    expect(await runSyncCommand(syncOpts({ stream: ["threats"] }), { out: d.out, env: { SIM_SECRET: sim.clientSecret }, logger: silentLogger })).toBe(2);
+    expect(d.text()).toContain('no selected connector syncs "threats" (--stream); tenant-a syncs issues, projects');
     expect(c.text()).toMatch(/no connector "tenant-b".*tenant-a/);
   });
 
