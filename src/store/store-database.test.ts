@@ -135,4 +135,14 @@ describe("the embedded store", () => {
     expect((await runs.streams(id))[0]).toMatchObject({ status: "abandoned" });
     await store.close();
   });
+
+  it("a new store is readable by its owner only: file 0600 (WAL too), directory 0700", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "wizbridge-mode-")), "data");
+    const store = await openStore(join(dir, "wizbridge.db"));
+    await new ConnectorRepository(store.db).register("c1", "https://api.example/graphql", true, 1);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, "wizbridge.db")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, "wizbridge.db-wal")).mode & 0o777).toBe(0o600);
+    await store.close();
+  });
 });

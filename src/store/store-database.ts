@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely, SqliteDialect } from "kysely";
 import { migrateToLatest } from "./migrations.js";
@@ -27,7 +27,10 @@ export interface Store {
  * the failure this store is built for, at a fraction of FULL's fsync cost.
  */
 export async function openStore(path: string): Promise<Store> {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const fresh = path !== ":memory:" && !existsSync(path);
+  // The store holds Wiz data and, later, credentials: only its owner reads it.
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (fresh) closeSync(openSync(path, "a", 0o600));
   const sqlite = new Database(path);
   // New stores only (an existing file keeps its page size): canonical events are 3-4 KB, one per 4 KB page,
   // so every delivered row freed a whole page; at 8 KB two share one (outbox write+read+delete 13.1 -> 11.4 µs).
