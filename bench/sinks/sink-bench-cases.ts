@@ -1,4 +1,5 @@
 import type { SinkBenchCase } from "./sink-bench-case.js";
+import { jsonlSinkBench } from "./jsonl.sink-bench.js";
 
 /** The sinks `npm run bench:sinks` measures, in report order. */
-export const SINK_BENCH_CASES: readonly SinkBenchCase[] = [];
+export const SINK_BENCH_CASES: readonly SinkBenchCase[] = [jsonlSinkBench];

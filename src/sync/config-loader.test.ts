@@ -132,3 +132,13 @@ describe("the connector config file", () => {
     expect(built.connectors[0]?.connection.clientSecret).toBe("fallback${LITERAL}");
   });
 });
+
+describe("two JSONL sinks on one directory", () => {
+  it("are refused at validation, naming sinks.<id>: the same directory however it is spelt", () => {
+    const error = problemsOf((c) => (c.sinks = { events: { type: "jsonl", directory: "./events" }, copy: { type: "jsonl", directory: "/etc/wizbridge/events/", fileName: "copy.jsonl" } }));
+    const problem = error.problems.find((p) => p.path === "sinks.copy");
+    expect(problem, error.message).toBeDefined();
+    expect(problem?.message).toMatch(/writes to \/etc\/wizbridge\/events, which sink "events" writes too.*give each sink its own directory/);
+    expect(error.message).toContain("sinks.copy: ");
+  });
+});
