@@ -14,6 +14,7 @@ import { registerStartCommand } from "./start.command.js";
 import { registerDeadLettersCommand } from "./dead-letters.command.js";
 import { registerSinkCommand } from "./sink.command.js";
 import { registerStatusCommand } from "./status.command.js";
+import { registerTokenCommand } from "./token.command.js";
 import { registerSyncCommand } from "./sync.command.js";
 import { registerTestConnectionCommand } from "./test-connection.command.js";
 
@@ -36,6 +37,7 @@ export function createProgram(): Command {
   registerAlertsCommand(program);
   registerTestConnectionCommand(program, io);
   registerSinkCommand(program, { out: process.stdout, env: process.env });
+  registerTokenCommand(program, { out: process.stdout });
   registerMcpCommand(program, { operations: OPERATIONS, openClient, io });
   registerOperationCommands(program, { operations: OPERATIONS, openClient, io });
   return program;

@@ -16,6 +16,7 @@ import { createSyncLogger } from "../sync/sync-logger.js";
 import { createProgressReporter } from "../sync/sync-progress.js";
 import { openSyncSession, type SyncSession } from "../sync/sync-session.js";
 import { StoreLockedError } from "../store/store-lock.js";
+import { ApiTokenRepository } from "../store/api-token.repository.js";
 import { EXIT_CODES } from "./exit-codes.js";
 import { loadWizSchema } from "../sync/wiz-schema-file.js";
 
@@ -84,7 +85,10 @@ export function describeRun(config: SyncConfig, simulator: Simulator | undefined
   }
   lines.push(`  Store          ${config.storePath} (SQLite: connectors, cursors, runs, outbox, dead letters)`);
   for (const [id, spec] of Object.entries(config.sinks)) lines.push(`  Sink           ${describeSink(id, spec)}`);
-  if (server) lines.push(`  HTTP           ${server.http.url}  (/metrics, /healthz${config.connectors.some((c) => c.webhook) ? ", /webhooks/wiz/<connector>" : ""})`);
+  if (server) {
+    lines.push(`  HTTP           ${server.http.url}  (/metrics, /healthz, /readyz${config.connectors.some((c) => c.webhook) ? ", /webhooks/wiz/<connector>" : ""})`);
+    lines.push(`  API            ${server.http.url}/api  (bearer token; e.g. GET /api/connectors, POST /api/connectors/<id>/sync, GET /api/sinks)`);
+  }
   if (server?.runtime && config.runtime) {
     const sources = Object.entries(config.runtime.config.sources).filter(([, s]) => s && s.enabled !== false).map(([name]) => name);
     lines.push(`  Runtime intake POST ${server.http.url}/ingest/<source>  (${sources.join(", ")}) -> Wiz tenant of connector ${server.runtime.connector}; \`wizbridge alerts list\` or GET ${server.http.url}/api/runtime/alerts/<id> shows each alert's state`);
@@ -125,7 +129,8 @@ export async function runStartCommand(opts: StartCommandOptions, io: CommandIo):
     }
     // The embedded simulator is a fresh tenant on every start: re-export it (event ids are stable, so deduplicating sinks see no change).
     if (simulator) await session.engine.requestResync(EMBEDDED_CONNECTOR_ID);
-    io.out.write(`${describeRun(config, simulator, server)}\nPress Ctrl+C to stop; the next start resumes where this one stopped.\n`);
+    const firstToken = await adminTokenAtFirstStart(session);
+    io.out.write(`${describeRun(config, simulator, server)}\n${firstToken}Press Ctrl+C to stop; the next start resumes where this one stopped.\n`);
     await session.engine.runScheduled(stop.signal);
     logger.info("stopping: the page in flight is abandoned without moving its cursor; delivery stops after its current batch");
   } finally {
@@ -135,6 +140,14 @@ export async function runStartCommand(opts: StartCommandOptions, io: CommandIo):
     await simulator?.close();
   }
   return 0;
+}
+
+/** At the first start (no token yet) an admin token is created and shown once; later starts say how to make more. */
+async function adminTokenAtFirstStart(session: SyncSession): Promise<string> {
+  const tokens = new ApiTokenRepository(session.store.db);
+  if ((await tokens.activeCount()) > 0) return "  API tokens     `wizbridge token list` / `wizbridge token create --role viewer|operator|admin`\n";
+  const token = await tokens.create("admin (first start)", "admin");
+  return `  API token      ${token.secret}\n                 admin, shown this once (only its hash is kept): send it as \`Authorization: Bearer <token>\`\n`;
 }
 
 /**

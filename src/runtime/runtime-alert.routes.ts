@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, preHandlerAsyncHookHandler } from "fastify";
 import { DeliveryRepository } from "./fold/delivery.repository.js";
 import type { StoreDb } from "../store/store-database.js";
 
@@ -11,9 +11,10 @@ export const RUNTIME_ALERT_PATH = "/api/runtime/alerts/";
  * `wizbridge alerts show <id> --json` prints it. This is the page a Wiz user reaches from an event's link
  * or a runtime note when the sensor has no link.
  */
-export async function registerRuntimeAlertRoutes(app: FastifyInstance, deps: { db: StoreDb }): Promise<void> {
+export async function registerRuntimeAlertRoutes(app: FastifyInstance, deps: { db: StoreDb; auth?: { require(role: "viewer"): preHandlerAsyncHookHandler } }): Promise<void> {
   const repository = new DeliveryRepository(deps.db);
-  app.get<{ Params: { id: string } }>(`${RUNTIME_ALERT_PATH}:id`, async (request, reply) => {
+  const guard = deps.auth ? { preHandler: deps.auth.require("viewer") } : {};
+  app.get<{ Params: { id: string } }>(`${RUNTIME_ALERT_PATH}:id`, guard, async (request, reply) => {
     const status = await repository.alertStatus(request.params.id);
     if (!status) {
       return reply.code(404).send({

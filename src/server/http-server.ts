@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import type { ApiAuth } from "./auth/api-auth.js";
 
 export interface HttpServerOptions {
   host: string;
@@ -12,6 +13,14 @@ export interface HttpServerOptions {
   metrics: () => Promise<string>;
   /** Largest request body accepted, in bytes (default 1 MiB; a larger one gets 413). */
   bodyLimit?: number;
+  /** Token check for /metrics (and the API plugins); without it /metrics is open (bare workers on loopback). */
+  auth?: ApiAuth;
+  /** /metrics without a token (server.metricsPublic). */
+  metricsPublic?: boolean;
+  /** /readyz: undefined when ready, else what is wrong (the store is not writable...). */
+  readiness?: () => Promise<string | undefined>;
+  /** Slow or stalled request bodies are cut off after this long (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface HttpServer {
@@ -26,14 +35,22 @@ export async function buildHttpApp(options: Omit<HttpServerOptions, "host" | "po
   const app = Fastify({
     loggerInstance: options.logger.child({ component: "http" }) as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // A client that trickles a body (or never finishes one) holds a socket; cut it off.
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
     // Webhooks and sensors post many requests a second: one log line each would drown the engine's own lines.
     logController: new LogController({ disableRequestLogging: true }),
   });
+  // Open, and say nothing about data: for load balancers and supervisors.
   app.get("/healthz", async () => ({ status: "ok" }));
-  app.get("/metrics", async (_request, reply) => reply.type("text/plain; version=0.0.4").send(await options.metrics()));
+  app.get("/readyz", async (_request, reply) => {
+    const problem = await options.readiness?.();
+    return problem ? reply.code(503).send({ status: "not ready", reason: problem }) : reply.send({ status: "ready" });
+  });
+  const metricsGuard = options.auth && !options.metricsPublic ? { preHandler: options.auth.require("viewer") } : {};
+  app.get("/metrics", metricsGuard, async (_request, reply) => reply.type("text/plain; version=0.0.4").send(await options.metrics()));
   for (const plugin of options.plugins) await app.register(plugin);
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: "not_found", message: `Nothing is served at ${request.method} ${request.url}. Endpoints: POST /webhooks/wiz/<connector>, GET /metrics, GET /healthz; with a runtime section, POST /ingest/<source> and GET /api/runtime/alerts/<id>.` }),
+    reply.code(404).send({ error: "not_found", message: `Nothing is served at ${request.method} ${request.url}. Endpoints: POST /webhooks/wiz/<connector>, GET /metrics, GET /healthz, GET /readyz, /api/... (bearer token); with a runtime section, POST /ingest/<source> and GET /api/runtime/alerts/<id>.` }),
   );
   return app;
 }

@@ -1,4 +1,10 @@
+import { access, constants } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
+import { ApiTokenRepository } from "../store/api-token.repository.js";
+import { registerConnectorRoutes } from "./api/connectors.routes.js";
+import { ApiAuth } from "./auth/api-auth.js";
 import type { Logger } from "pino";
 import { portalOriginOf } from "../model/portal-links.js";
 import type { SyncConfig, WebhookAuth } from "../sync/sync-config.js";
@@ -36,7 +42,18 @@ export interface MainJobServerOptions {
   plugins?: ReadonlyArray<(app: FastifyInstance) => Promise<void>>;
 }
 
-/** The main job's HTTP side: Wiz webhooks into the connectors' outboxes, /metrics, /healthz. */
+/** Ready when the store answers and takes a write (a full disk or a read-only volume is not ready). */
+async function storeReadiness(session: SyncSession): Promise<string | undefined> {
+  try {
+    await sql`select 1`.execute(session.store.db);
+    if (session.store.path !== ":memory:") await access(dirname(session.store.path), constants.W_OK);
+    return undefined;
+  } catch (error) {
+    return `the store is not usable: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** The main job's HTTP side: Wiz webhooks into the connectors' outboxes, the API, /metrics, /healthz, /readyz. */
 export async function startMainJobServer(options: MainJobServerOptions): Promise<MainJobServer> {
   const { config, session, logger } = options;
   // Connectors are registered (and states visible in /metrics) before the first request is served.
@@ -60,6 +77,7 @@ export async function startMainJobServer(options: MainJobServerOptions): Promise
       return profile;
     },
   });
+  const apiAuth = new ApiAuth({ tokens: new ApiTokenRepository(session.store.db), now: options.now ?? Date.now });
   const auth = new Map<string, WebhookAuth>(config.connectors.flatMap((c) => (c.webhook && c.enabled ? [[c.id, c.webhook.auth] as const] : [])));
   let push: { intake: RuntimeIntake; connector: string; startPipeline: (httpUrl: string) => RuntimePipeline } | undefined;
   const plugins = [...(options.plugins ?? [])];
@@ -80,15 +98,18 @@ export async function startMainJobServer(options: MainJobServerOptions): Promise
         logger: logger.child({ component: "runtime" }),
       });
     plugins.push((app) => registerIngestRoutes(app, { intake, config: runtimeConfig }));
-    plugins.push((app) => registerRuntimeAlertRoutes(app, { db: session.store.db }));
+    plugins.push((app) => registerRuntimeAlertRoutes(app, { db: session.store.db, auth: apiAuth }));
     push = { intake, connector, startPipeline };
   }
   const http = await startHttpServer({
     host: options.host,
     port: options.port,
     logger,
+    auth: apiAuth,
+    metricsPublic: config.server?.metricsPublic ?? false,
+    readiness: () => storeReadiness(session),
     metrics: () => engineMetrics(session.engine, session.store.db, webhooks),
-    plugins: [(app) => registerWizWebhookRoutes(app, { intake: webhooks, connectors: auth }), ...plugins],
+    plugins: [(app) => registerWizWebhookRoutes(app, { intake: webhooks, connectors: auth }), (app) => registerConnectorRoutes(app, { session, auth: apiAuth }), ...plugins],
   });
   const runtime: MainJobServer["runtime"] = push ? { intake: push.intake, connector: push.connector, pipeline: push.startPipeline(http.url) } : undefined;
   return {

@@ -157,6 +157,23 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.dropTable("transform_maps").ifExists().execute();
     },
   },
+  "0007_api_tokens": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("api_tokens")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("secret_hash", "text", (c) => c.notNull())
+        .addColumn("created_at", "integer", (c) => c.notNull())
+        .addColumn("last_used_at", "integer")
+        .addColumn("revoked_at", "integer")
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable("api_tokens").ifExists().execute();
+    },
+  },
   // Why a sink is failing, and since when, so `status` (another process) can say so.
   "0006_sink_health": {
     async up(db: Kysely<unknown>) {

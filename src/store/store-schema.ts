@@ -15,6 +15,7 @@ export interface StoreSchema {
   run_streams: RunStreamTable;
   transform_maps: TransformMapTable;
   runtime_alerts: RuntimeAlertTable;
+  api_tokens: ApiTokenTable;
 }
 
 export type ConnectorState = "registered" | "scheduled" | "processing" | "processed" | "failed" | "disabled";
@@ -176,4 +177,16 @@ export interface RuntimeAlertTable {
   /** Why: the reason for unresolved / dead_lettered, ids for uploaded / linked. */
   state_detail: string | null;
   updated_at: number;
+}
+
+/** Bearer tokens of the HTTP API: only a salted scrypt hash of the secret is kept. */
+export interface ApiTokenTable {
+  id: string;
+  name: string;
+  role: "viewer" | "operator" | "admin";
+  /** `scrypt$<N>$<salt base64url>$<hash base64url>` */
+  secret_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
 }

@@ -100,7 +100,7 @@ describe("the connector config file", () => {
     config.server = { port: 9911 };
     const built = buildSyncConfig(config, { baseDir: "/etc/wizbridge", validator, source: "wizbridge.yaml", env: { WIZ_SECRET: SECRET, HOOK_TOKEN: "a-long-enough-token" } });
     expect(built.connectors[0]?.webhook).toEqual({ auth: { type: "bearer", token: "a-long-enough-token" } });
-    expect(built.server).toEqual({ host: "127.0.0.1", port: 9911 });
+    expect(built.server).toEqual({ host: "127.0.0.1", port: 9911, metricsPublic: false });
     const messages = (mutate: (c: Record<string, unknown>) => void): string => problemsOf(mutate).problems.map((p) => `${p.path}: ${p.message}`).join("\n");
     expect(messages((c) => (first(c).webhook = { auth: { type: "hmac", key: "x" } }))).toMatch(/connectors\[0\]\.webhook\.auth\.type: .*bearer/);
     expect(messages((c) => (first(c).webhook = { auth: { type: "bearer", token: "short" } }))).toMatch(/connectors\[0\]\.webhook\.auth\.token: must be at least 8 characters/);

@@ -111,7 +111,7 @@ export function buildSyncConfig(input: unknown, options: ConfigLoadOptions): Syn
     else runtime = { connector: connectorId, config: runtimeConfig };
     if (problems.length > 0) throw new ConfigError(options.source, problems);
   }
-  const server = file.server ? { host: file.server.host ?? "127.0.0.1", port: file.server.port ?? DEFAULT_HTTP_PORT } : undefined;
+  const server = file.server ? { host: file.server.host ?? "127.0.0.1", port: file.server.port ?? DEFAULT_HTTP_PORT, metricsPublic: file.server.metricsPublic ?? false } : undefined;
   return { dataDir, storePath: file.store ? at(file.store.path) : resolve(dataDir, "wizbridge.db"), delivery, ...(server ? { server } : {}), ...(runtime ? { runtime } : {}), connectors, sinks };
 }
 
@@ -218,7 +218,7 @@ function allowedKeysAt(path: ReadonlyArray<PropertyKey>): string[] | undefined {
   if (names[0] === "connectors" && last === "rateLimit") return ["requestsPerSecond", "maxConcurrency"];
   if (names[0] === "connectors" && last === "output") return ["profile", "severityLadder"];
   if (last === "delivery") return ["batchSize", "retryInitialMs", "retryMaxMs"];
-  if (last === "server") return ["host", "port"];
+  if (last === "server") return ["host", "port", "metricsPublic"];
   if (names[0] === "runtime" && names.length === 1) return [...Object.keys(runtimeConfigSchema.shape), "connector"];
   if (last === "webhook") return ["auth"];
   return undefined;

@@ -63,7 +63,7 @@ export const syncConfigFileSchema = z.strictObject({
   // The push path: sensors -> /ingest/<source> -> Wiz, through one connector's tenant.
   runtime: runtimeConfigSchema.extend({ connector: z.string().min(1).optional() }).optional(),
   // The HTTP server of the main job (webhook receiver, metrics); loopback by default.
-  server: z.strictObject({ host: z.string().min(1).optional(), port: z.number().int().min(0).max(65535).optional() }).optional(),
+  server: z.strictObject({ host: z.string().min(1).optional(), port: z.number().int().min(0).max(65535).optional(), metricsPublic: z.boolean().optional() }).optional(),
   connectors: z.array(connectorSchema).min(1, "add at least one connector"),
   sinks: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "sink names are letters, digits, '.', '_' or '-'"), sinkConfigSchema),
 });
@@ -111,7 +111,7 @@ export interface SyncConfig {
   /** The push path, when configured: its settings and the connector whose tenant receives the uploads. */
   runtime?: { connector: string; config: RuntimeConfig };
   /** Set when the file has a server section; otherwise the command's --http-port applies. */
-  server?: { host: string; port: number };
+  server?: { host: string; port: number; metricsPublic: boolean };
   connectors: ConnectorConfig[];
   sinks: Record<string, SinkConfig>;
 }

@@ -63,6 +63,10 @@ export class SyncEngine {
   private readonly dispatchers = new Map<string, OutboxDispatcher[]>();
   private readonly runtimes = new Map<string, ConnectorRuntime>();
   private readonly delivery = new AbortController();
+  /** "Sync now" requests waiting for their connector's scheduler. */
+  private readonly manualRuns = new Map<string, { streams: Set<StreamName>; full: boolean }>();
+  /** Wakes a connector's scheduler from its sleep until the next scheduled run. */
+  private readonly wakeSchedulers = new Map<string, AbortController>();
   private deliveryLoops: Array<Promise<void>> = [];
   private prepared = false;
 
@@ -257,10 +261,35 @@ export class SyncEngine {
     return runtime;
   }
 
+  /**
+   * "Sync now" for the main job (the API): the connector's scheduler runs it between its scheduled runs,
+   * never at the same time as one, as soon as the run in progress (if any) ends. Requests made while one
+   * waits are merged. Returns false when the connector is unknown or disabled.
+   */
+  requestRun(connectorId: string, request: { streams?: readonly StreamName[]; full?: boolean } = {}): boolean {
+    const connector = this.options.config.connectors.find((c) => c.id === connectorId);
+    if (!connector?.enabled) return false;
+    const known = connector.streams.map((s) => s.name);
+    const wanted = request.streams ? request.streams.filter((s) => known.includes(s)) : known;
+    const pending = this.manualRuns.get(connectorId);
+    this.manualRuns.set(connectorId, { streams: new Set([...(pending?.streams ?? []), ...wanted]), full: (pending?.full ?? false) || (request.full ?? false) });
+    this.wakeSchedulers.get(connectorId)?.abort();
+    return true;
+  }
+
   private async scheduleConnector(connector: ConnectorConfig, signal: AbortSignal): Promise<void> {
     const connectors = new ConnectorRepository(this.options.store.db);
     const lastStarted = new Map<StreamName, number>();
     while (!signal.aborted) {
+      const manual = this.manualRuns.get(connector.id);
+      if (manual) {
+        this.manualRuns.delete(connector.id);
+        const streams = [...manual.streams];
+        if (manual.full) await this.requestResync(connector.id, streams);
+        for (const s of streams) lastStarted.set(s, this.now());
+        await runConnector(this.runDeps(), this.runtimeOf(connector), { trigger: manual.full ? "manual-full" : "manual", streams, ...(manual.full ? { full: true } : {}), signal });
+        continue;
+      }
       const now = this.now();
       const due = connector.streams.filter((s) => {
         const next = nextRunAt(s.schedule, lastStarted.get(s.name), now);
@@ -273,13 +302,19 @@ export class SyncEngine {
       }
       const upcoming = connector.streams.map((s) => nextRunAt(s.schedule, lastStarted.get(s.name), now)).filter((t): t is number => t !== undefined);
       if (upcoming.length === 0) {
-        // Only one-shot streams, all done: stay up for delivery until stopped.
-        await this.sleep(2 ** 31 - 1, signal).catch(() => undefined);
-        return;
+        // Only one-shot streams, all done: stay up for delivery (and "sync now") until stopped.
+        const wake = new AbortController();
+        this.wakeSchedulers.set(connector.id, wake);
+        await this.sleep(2 ** 31 - 1, AbortSignal.any([signal, wake.signal])).catch(() => undefined);
+        this.wakeSchedulers.delete(connector.id);
+        continue;
       }
       const next = Math.min(...upcoming);
       await connectors.setState(connector.id, "scheduled", { detail: `next run at ${new Date(next).toISOString()}`, nextRunAt: next }, now);
-      await this.sleep(Math.max(0, next - now), signal).catch(() => undefined);
+      const wake = new AbortController();
+      this.wakeSchedulers.set(connector.id, wake);
+      await this.sleep(Math.max(0, next - now), AbortSignal.any([signal, wake.signal])).catch(() => undefined);
+      this.wakeSchedulers.delete(connector.id);
     }
   }
 }

@@ -4,6 +4,7 @@ import { noteMarker } from "../../src/runtime/enricher/issue-enricher.js";
 import type { AlertStatus } from "../../src/runtime/fold/delivery.repository.js";
 import { WizClient } from "../../src/wiz/index.js";
 import { simClient } from "../../src/wiz/sim-client.test-fixtures.js";
+import { ApiTokenRepository } from "../../src/store/api-token.repository.js";
 import { startMainJobServer, type MainJobServer } from "../../src/server/main-job-server.js";
 import type { Simulator } from "../../src/sim/index.js";
 import { openSyncSession, syncOnce, type SyncSession } from "../../src/sync/sync-session.js";
@@ -19,6 +20,7 @@ import { readJsonl, silentLogger, simConfig, tempDir } from "../sync/sync-fixtur
 describe("the main job: push and pull on one tenant", () => {
   let sim: Simulator;
   let session: SyncSession;
+  let viewer: Record<string, string>;
   let server: MainJobServer;
   let dir: string;
 
@@ -28,6 +30,7 @@ describe("the main job: push and pull on one tenant", () => {
     const config = simConfig(sim, dir, { streams: { threats: { schedule: "once" } } }, { runtime: { sources: { falco: { auth: { type: "bearer", token: INGEST_TOKEN } } }, batchWindowMs: 100 } });
     session = await openSyncSession(config, silentLogger);
     server = await startMainJobServer({ config, session, logger: silentLogger, host: "127.0.0.1", port: 0 });
+    viewer = { authorization: `Bearer ${(await new ApiTokenRepository(session.store.db).create("test viewer", "viewer")).secret}` };
   });
   afterAll(async () => {
     await server.close();
@@ -48,7 +51,8 @@ describe("the main job: push and pull on one tenant", () => {
     expect(states.get(ids[0] ?? "")?.state, JSON.stringify([...states])).toBe("linked");
 
     // The Wiz note links back to this server's alert page, which answers with the alert's whole story.
-    const page = await fetch(`${server.http.url}/api/runtime/alerts/${ids[0] ?? ""}`);
+    expect((await fetch(`${server.http.url}/api/runtime/alerts/${ids[0] ?? ""}`)).status).toBe(401);
+    const page = await fetch(`${server.http.url}/api/runtime/alerts/${ids[0] ?? ""}`, { headers: viewer });
     expect(page.status).toBe(200);
     const status = (await page.json()) as AlertStatus;
     expect(status).toMatchObject({ id: ids[0], state: "linked", source: "falco" });
@@ -58,8 +62,8 @@ describe("the main job: push and pull on one tenant", () => {
     const note = issues.nodes.find((i) => i.id === event?.issue?.id)?.notes?.find((n) => n.text.includes(noteMarker(event?.id ?? "")));
     const link = `${server.http.url}/api/runtime/alerts/${encodeURIComponent(event?.id ?? "")}`;
     expect(note?.text).toContain(`Link: ${link}`);
-    expect((await fetch(link)).status).toBe(200);
-    const unknown = await fetch(`${server.http.url}/api/runtime/alerts/no-such-alert`);
+    expect((await fetch(link, { headers: viewer })).status).toBe(200);
+    const unknown = await fetch(`${server.http.url}/api/runtime/alerts/no-such-alert`, { headers: viewer });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: "not_found", fix: expect.stringContaining("wizbridge alerts list") });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { WizEvent } from "../../src/model/wiz-event.js";
+import { ApiTokenRepository } from "../../src/store/api-token.repository.js";
 import { startMainJobServer, type MainJobServer } from "../../src/server/main-job-server.js";
 import type { Simulator } from "../../src/sim/index.js";
 import { OutboxRepository } from "../../src/store/outbox.repository.js";
@@ -114,7 +115,9 @@ describe("the Wiz webhook receiver", () => {
 
   it("serves /metrics and /healthz", async () => {
     await post({ trigger: { source: "ISSUES" }, issue: { id: "m1", type: "THREAT_DETECTION", status: "OPEN", updated: "2026-01-02T00:00:00.000000Z" } });
-    const metrics = await server.http.app.inject({ method: "GET", url: "/metrics" });
+    expect((await server.http.app.inject({ method: "GET", url: "/metrics" })).statusCode).toBe(401);
+    const token = await new ApiTokenRepository(session.store.db).create("prometheus", "viewer");
+    const metrics = await server.http.app.inject({ method: "GET", url: "/metrics", headers: { authorization: `Bearer ${token.secret}` } });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toMatch(/wizbridge_connector_state\{connector="sim",state="registered"\} [01]/);
     expect(metrics.body).toMatch(/wizbridge_webhook_events_total\{connector="sim",stream="issues"\} 1/);
