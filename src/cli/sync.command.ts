@@ -91,7 +91,9 @@ export async function runSyncCommand(opts: SyncCommandOptions, io: CommandIo & {
       if (result.undelivered > 0) io.out.write(`${result.undelivered} deliveries are still waiting in the outbox (a sink is down or slow: \`wizbridge status\` shows which, and why); the next sync or start delivers them.\n`);
     }
     if (stop.signal.aborted) return 130;
-    if (!result.summaries.every((s) => s.status === "succeeded")) return 1;
+    const failed = result.summaries.find((s) => s.status !== "succeeded");
+    // The documented exit codes: 3 when Wiz refused the credentials, 6 when it could not be reached, ...
+    if (failed) return EXIT_CODES[failed.error?.kind ?? failed.streams.find((s) => s.error?.kind)?.error?.kind ?? "other"];
     // The pull worked but a sink did not take everything: not a success a script may build on.
     return result.undelivered > 0 ? EXIT_CODES.network : EXIT_CODES.ok;
   } finally {

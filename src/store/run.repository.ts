@@ -8,6 +8,8 @@ export interface RunError {
   code: string;
   message: string;
   fix?: string;
+  /** What kind of failure, for exit codes (not stored): auth, permission, rateLimit, network, notFound, input or other. */
+  kind?: "auth" | "permission" | "rateLimit" | "network" | "notFound" | "input" | "other";
 }
 
 export interface RunStreamCounts {

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { WizError } from "../wiz/index.js";
+import { WizAuthError, WizError, WizInputError, WizNetworkError, WizNotFoundError, WizPermissionError, WizRateLimitError, WizResponseError, WizServerError, WizSettingsError } from "../wiz/index.js";
 import type { StreamName } from "../model/stream-name.js";
 import { ConnectorRepository } from "../store/connector.repository.js";
 import { RunRepository, type RunError } from "../store/run.repository.js";
@@ -145,7 +145,18 @@ export async function runConnector(deps: ConnectorRunDeps, runtime: ConnectorRun
 
 /** What the run history and the connector state keep of a failure: the typed error's code, what happened and the fix. */
 export function runErrorOf(error: unknown): RunError {
-  if (error instanceof WizError) return { code: error.code, message: error.what, fix: error.fix };
+  if (error instanceof WizError) return { code: error.code, message: error.what, fix: error.fix, kind: failureKindOf(error) };
   if (error instanceof Error) return { code: error.name, message: error.message };
   return { code: "UNKNOWN", message: String(error) };
+}
+
+function failureKindOf(error: WizError): NonNullable<RunError["kind"]> {
+  if (error instanceof WizAuthError) return "auth";
+  if (error instanceof WizPermissionError) return "permission";
+  if (error instanceof WizRateLimitError) return "rateLimit";
+  // DNS, refused connections, TLS, timeouts, 5xx and a proxy answering instead of Wiz: the path to Wiz is broken.
+  if (error instanceof WizNetworkError || error instanceof WizServerError || error instanceof WizResponseError) return "network";
+  if (error instanceof WizNotFoundError) return "notFound";
+  if (error instanceof WizInputError || error instanceof WizSettingsError) return "input";
+  return "other";
 }

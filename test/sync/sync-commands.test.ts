@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
 import { Command } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerStartCommand, runStartCommand } from "../../src/cli/start.command.js";
@@ -208,5 +210,19 @@ describe("the sync and start commands", () => {
     const code = await runStartCommand({ dataDir: join(blocker, "data"), seed: 1, httpHost: "127.0.0.1", httpPort: 0, logLevel: "silent" }, { out: out.out, env: {}, logger: silentLogger });
     expect(code).toBe(1);
     expect(out.text()).toMatch(/cannot open the store .*not-a-directory.*Check that its directory exists and is writable/s);
+  });
+
+  it("exit codes follow the documented table: 3 when Wiz refuses the credentials, 6 when it cannot be reached", async () => {
+    const wrong = capture();
+    expect(await runSyncCommand(syncOpts({ drainTimeout: 5 }), { out: wrong.out, env: { SIM_SECRET: "not-the-secret-0123" }, logger: silentLogger })).toBe(3);
+    const closed = createServer();
+    closed.listen(0, "127.0.0.1");
+    await once(closed, "listening");
+    const port = (closed.address() as AddressInfo).port;
+    closed.close();
+    await once(closed, "close");
+    writeFileSync(configPath, readFileSync(configPath, "utf8").replace(/endpoint: \S+/, `endpoint: http://127.0.0.1:${port}/graphql`).replace(/tokenUrl: \S+/, `tokenUrl: http://127.0.0.1:${port}/oauth/token`));
+    const unreachable = capture();
+    expect(await runSyncCommand(syncOpts({ drainTimeout: 5 }), { out: unreachable.out, env: { SIM_SECRET: sim.clientSecret }, logger: silentLogger })).toBe(6);
   });
 });
