@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { WebhookAuth } from "../sync/sync-config.js";
 import { WebhookPayloadError, type WizWebhookIntake } from "../sync/wiz-webhook-intake.js";
@@ -9,11 +9,12 @@ export interface WizWebhookRoutesOptions {
   connectors: ReadonlyMap<string, WebhookAuth>;
 }
 
-/** Constant-time comparison, so a wrong secret takes as long to refuse whatever its prefix. */
+/**
+ * Constant-time comparison of digests, so a wrong secret takes as long to refuse whatever its prefix and
+ * its length (comparing lengths first told an attacker how long the secret is).
+ */
 function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return timingSafeEqual(createHash("sha256").update(given).digest(), createHash("sha256").update(expected).digest());
 }
 
 /** Whether the request carries the connector's shared secret or bearer token; the reason when not. */
