@@ -5,9 +5,10 @@ import type { SinkType } from "./sink-type.js";
 import { jsonlSinkType } from "./jsonl/jsonl.sink-type.js";
 import { stdoutSinkType } from "./stdout/stdout.sink-type.js";
 import { webhookSinkType } from "./webhook/webhook.sink-type.js";
+import { splunkHecSinkType } from "./splunk-hec/splunk-hec.sink-type.js";
 
 /** Every sink type: a new sink adds its import above and one entry here (its folder holds the rest). */
-const SINK_TYPE_LIST = [jsonlSinkType, stdoutSinkType, webhookSinkType] as const;
+const SINK_TYPE_LIST = [jsonlSinkType, stdoutSinkType, webhookSinkType, splunkHecSinkType] as const;
 
 /** A sink's settings as configured: one variant per type. */
 export type SinkConfig = z.output<(typeof SINK_TYPE_LIST)[number]["schema"]>;
