@@ -1,4 +1,5 @@
 import { ConnectorRepository } from "../store/connector.repository.js";
+import { connectorStatuses } from "../sync/connector-status.js";
 import type { StoreDb } from "../store/store-database.js";
 import { BATCH_LATENCY_BUCKETS } from "../sync/sink-delivery-stats.js";
 import type { SyncEngine } from "../sync/sync-engine.js";
@@ -19,6 +20,15 @@ export async function engineMetrics(engine: SyncEngine, db: StoreDb, webhooks?: 
   for (const c of await new ConnectorRepository(db).list()) {
     for (const state of STATES) lines.push(`wizbridge_connector_state{connector="${label(c.id)}",state="${state}"} ${c.state === state ? 1 : 0}`);
   }
+  const statuses = await connectorStatuses(db, { runs: 0 });
+  lines.push("# HELP wizbridge_connector_healthy 0 when the connector failed, a stream's latest runs failed, or a sink is failing.", "# TYPE wizbridge_connector_healthy gauge");
+  for (const c of statuses) lines.push(`wizbridge_connector_healthy{connector="${label(c.id)}"} ${c.healthy ? 1 : 0}`);
+  lines.push("# HELP wizbridge_stream_consecutive_failures Runs of the stream that failed since its last success.", "# TYPE wizbridge_stream_consecutive_failures gauge");
+  for (const c of statuses) for (const st of c.streams) lines.push(`wizbridge_stream_consecutive_failures{connector="${label(c.id)}",stream="${label(st.stream)}"} ${st.consecutiveFailures}`);
+  lines.push("# HELP wizbridge_stream_last_success_timestamp_seconds When a run of the stream last succeeded (absent: never).", "# TYPE wizbridge_stream_last_success_timestamp_seconds gauge");
+  for (const c of statuses) for (const st of c.streams) if (st.lastSuccessAt) lines.push(`wizbridge_stream_last_success_timestamp_seconds{connector="${label(c.id)}",stream="${label(st.stream)}"} ${Date.parse(st.lastSuccessAt) / 1000}`);
+  lines.push("# HELP wizbridge_stream_failing 1 for the error class of a stream's latest failure while it is failing.", "# TYPE wizbridge_stream_failing gauge");
+  for (const c of statuses) for (const st of c.streams) if (st.consecutiveFailures > 0) lines.push(`wizbridge_stream_failing{connector="${label(c.id)}",stream="${label(st.stream)}",error="${label(st.lastErrorClass ?? "unknown")}"} 1`);
   const delivery = await engine.deliveryStatus();
   lines.push("# HELP wizbridge_outbox_pending Events committed but not yet acknowledged by the sink.", "# TYPE wizbridge_outbox_pending gauge");
   for (const d of delivery) lines.push(`wizbridge_outbox_pending{connector="${label(d.connectorId)}",sink="${label(d.sinkId)}"} ${d.pending}`);

@@ -79,7 +79,7 @@ describe("the connector config file", () => {
     ["a type filter on threats", (c) => (first(c).streams.threats = { filters: { type: ["TOXIC_COMBINATION"] } }), "connectors[0].streams.threats.filters.type", /fixed by the threats stream/],
     ["a sink that does not exist", (c) => (first(c).sinks = ["splunk"]), "connectors[0].sinks[0]", /no sink named "splunk".*defined: events/],
     ["no sinks", (c) => (first(c).sinks = []), "connectors[0].sinks", /at least one sink/],
-    ["an unknown sink type", (c) => (c.sinks = { events: { type: "kafka" } }), "sinks.events.type", /jsonl|stdout/],
+    ["an unknown sink type", (c) => (c.sinks = { events: { type: "mqtt" } }), "sinks.events.type", /jsonl|stdout/],
     ["a JSONL sink without a directory", (c) => (c.sinks = { events: { type: "jsonl" } }), "sinks.events.directory", /required/],
     ["a negative overlap", (c) => (first(c).overlapSeconds = -5), "connectors[0].overlapSeconds", />=0/],
     ["a duplicate connector id", (c) => (c.connectors = [first(c), { ...first(c) }]), "connectors[1].id", /used by another connector/],

@@ -15,6 +15,12 @@ export interface StreamStatus {
   resyncRequested: boolean;
   /** A walk left open (budget, stop, crash) that the next run continues. */
   walkInProgress: boolean;
+  /** When a run of this stream last succeeded. */
+  lastSuccessAt: string | null;
+  /** Runs of this stream that failed since its last success (a run that failed before its streams counts for each). */
+  consecutiveFailures: number;
+  /** The error code of the latest failure (UNAUTHENTICATED, NETWORK...), null while healthy. */
+  lastErrorClass: string | null;
 }
 
 export interface RunSummary {
@@ -37,6 +43,8 @@ export interface ConnectorStatus {
   updatedAt: string;
   outboxBacklog: number;
   deadLetters: number;
+  /** False when the connector failed, a stream's latest runs failed, or a sink is failing. */
+  healthy: boolean;
   /** Each sink's delivery: acknowledged up to, backlog, and since when and why it is failing. */
   sinks: SinkStatus[];
   streams: StreamStatus[];
@@ -65,6 +73,7 @@ export async function connectorStatuses(db: StoreDb, options: { connectors?: rea
     if (options.connectors && options.connectors.length > 0 && !options.connectors.includes(c.id)) continue;
     const states = new StreamStateRepository(db);
     const streams: StreamStatus[] = [];
+    const health = await streamHealth(runs, c.id);
     for (const s of await states.states(c.id)) {
       streams.push({
         stream: s.stream,
@@ -72,8 +81,11 @@ export async function connectorStatuses(db: StoreDb, options: { connectors?: rea
         fullExportCompletedAt: iso(s.full_completed_at),
         resyncRequested: s.resync_requested === 1,
         walkInProgress: (await states.openRun(c.id, s.stream)) !== undefined,
+        ...(health.get(s.stream) ?? { lastSuccessAt: null, consecutiveFailures: 0, lastErrorClass: null }),
       });
     }
+    // A stream whose every run failed (a wrong secret from the start) has no state row yet: show it too.
+    for (const [stream, h] of health) if (!streams.some((s) => s.stream === stream)) streams.push({ stream, cursor: null, fullExportCompletedAt: null, resyncRequested: false, walkInProgress: false, ...h });
     const recent: RunSummary[] = [];
     for (const r of await runs.list(c.id, options.runs ?? 5)) {
       recent.push({
@@ -86,6 +98,7 @@ export async function connectorStatuses(db: StoreDb, options: { connectors?: rea
         streams: (await runs.streams(r.id)).map((s) => ({ stream: s.stream, status: s.status, pages: s.pages, records: s.records, emitted: s.emitted, requests: s.requests, error: s.error_message })),
       });
     }
+    const sinkList = await sinkStatuses(db, c.id);
     out.push({
       id: c.id,
       tenant: c.tenant,
@@ -95,11 +108,42 @@ export async function connectorStatuses(db: StoreDb, options: { connectors?: rea
       nextRunAt: iso(c.next_run_at),
       updatedAt: new Date(c.updated_at).toISOString(),
       outboxBacklog: await new OutboxRepository(db).count(c.id),
-      sinks: await sinkStatuses(db, c.id),
+      sinks: sinkList,
+      healthy: c.state !== "failed" && streams.every((s) => s.consecutiveFailures === 0) && sinkList.every((s) => s.health === "ok"),
       deadLetters: await new DeadLetterRepository(db).pendingCount(c.id),
       streams,
       runs: recent,
     });
+  }
+  return out;
+}
+
+/** Per stream, from the latest runs (newest first): last success, failures since, and the latest error's code. */
+async function streamHealth(runs: RunRepository, connectorId: string): Promise<Map<string, Pick<StreamStatus, "lastSuccessAt" | "consecutiveFailures" | "lastErrorClass">>> {
+  const out = new Map<string, Pick<StreamStatus, "lastSuccessAt" | "consecutiveFailures" | "lastErrorClass">>();
+  const settled = new Set<string>();
+  const runLevel: Array<string | null> = [];
+  for (const run of await runs.list(connectorId, 50)) {
+    if (run.status === "running") continue;
+    const rows = await runs.streams(run.id);
+    if (rows.length === 0 && run.status === "failed") {
+      // Failed before any stream started (auth, DNS): a failure for every stream not yet settled.
+      runLevel.push(run.error_code);
+      for (const [stream, h] of out) if (!settled.has(stream)) out.set(stream, { ...h, consecutiveFailures: h.consecutiveFailures + 1, lastErrorClass: h.lastErrorClass ?? run.error_code });
+      continue;
+    }
+    for (const row of rows) {
+      if (settled.has(row.stream)) continue;
+      const h = out.get(row.stream) ?? { lastSuccessAt: null, consecutiveFailures: runLevel.length, lastErrorClass: runLevel[0] ?? null };
+      if (row.status === "succeeded") {
+        settled.add(row.stream);
+        out.set(row.stream, { ...h, lastSuccessAt: iso(row.ended_at) });
+      } else if (row.status === "failed") {
+        out.set(row.stream, { ...h, consecutiveFailures: h.consecutiveFailures + 1, lastErrorClass: h.lastErrorClass ?? row.error_code });
+      } else {
+        out.set(row.stream, h);
+      }
+    }
   }
   return out;
 }
@@ -126,7 +170,7 @@ export function renderConnectorStatuses(statuses: readonly ConnectorStatus[]): s
   if (statuses.length === 0) return "No connectors in this store yet: run `wizbridge start` or `wizbridge sync` first (or point --data-dir / --store at the right one).\n";
   const lines: string[] = [];
   for (const c of statuses) {
-    lines.push(`${c.id}  ${c.state.toUpperCase()}${c.detail ? `  (${c.detail})` : ""}`);
+    lines.push(`${c.id}  ${c.state.toUpperCase()}${c.healthy ? "" : "  UNHEALTHY"}${c.detail ? `  (${c.detail})` : ""}`);
     lines.push(`  tenant       ${c.tenant}`);
     if (c.error) lines.push(`  error        ${c.error.code}${c.error.fix ? `; fix: ${c.error.fix}` : ""}`);
     if (c.nextRunAt) lines.push(`  next run     ${c.nextRunAt}`);
@@ -138,7 +182,13 @@ export function renderConnectorStatuses(statuses: readonly ConnectorStatus[]): s
       else lines.push(`  sink ${s.sink.padEnd(19)} FAILING since ${s.failingSince ?? "?"} (${counted(s.failures, "attempt")}), ${counted(s.backlog, "event")} waiting: ${s.lastError ?? "unknown error"}`);
     }
     for (const s of c.streams) {
-      const flags = [s.walkInProgress ? "walk in progress" : "", s.resyncRequested ? "full resync requested" : ""].filter(Boolean).join(", ");
+      const flags = [
+        s.walkInProgress ? "walk in progress" : "",
+        s.resyncRequested ? "full resync requested" : "",
+        s.consecutiveFailures > 0 ? `FAILING: ${counted(s.consecutiveFailures, "run")} since the last success (${s.lastSuccessAt ?? "never"}), ${s.lastErrorClass ?? "error"}` : "",
+      ]
+        .filter(Boolean)
+        .join(", ");
       lines.push(`  ${s.stream.padEnd(24)} cursor ${s.cursor ?? "(none yet)"}${flags ? `  [${flags}]` : ""}`);
     }
     for (const r of c.runs) {

@@ -122,6 +122,7 @@ describe("the Wiz webhook receiver", () => {
     expect(metrics.body).toMatch(/wizbridge_connector_state\{connector="sim",state="registered"\} [01]/);
     expect(metrics.body).toMatch(/wizbridge_webhook_events_total\{connector="sim",stream="issues"\} 1/);
     expect(metrics.body).toMatch(/wizbridge_outbox_pending\{connector="sim",sink="events"\} \d+/);
+    expect(metrics.body).toMatch(/wizbridge_connector_healthy\{connector="sim"\} 1/);
     expect((await server.http.app.inject({ method: "GET", url: "/healthz" })).json()).toEqual({ status: "ok" });
   });
 });
