@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { genericRuntimeAlertInputSchema, runtimeAlertSchema } from "./runtime-alert.js";
+import { genericRuntimeAlertInputSchema, MAX_IDENTIFIERS_PER_KIND, runtimeAlertSchema } from "./runtime-alert.js";
 
 const minimal = {
   id: "0190a1b2-0000-7000-8000-000000000001",
@@ -21,6 +21,14 @@ const minimal = {
 };
 
 describe("runtimeAlertSchema", () => {
+  it("keeps at most 50 identifiers of a kind, deduplicated, in the sender's order (100,000 ids once cost ~1,000 Wiz look-ups)", () => {
+    const ips = Array.from({ length: 100_000 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+    const alert = runtimeAlertSchema.parse({ ...minimal, identifiers: { ips: ["10.0.0.7", "10.0.0.7", ...ips], hostnames: ["web-1"] } });
+    expect(alert.identifiers.ips).toHaveLength(MAX_IDENTIFIERS_PER_KIND);
+    expect(alert.identifiers.ips.slice(0, 2)).toEqual(["10.0.0.7", "10.0.0.0"]);
+    expect(alert.identifiers.hostnames).toEqual(["web-1"]);
+  });
+
   it("fills defaults for context and identifiers", () => {
     const alert = runtimeAlertSchema.parse(minimal);
     expect(alert.context.process).toBeNull();

@@ -144,27 +144,39 @@ export const runtimeContextSchema = z.object({
 });
 export type RuntimeContext = z.infer<typeof runtimeContextSchema>;
 
+/**
+ * Identifiers kept per kind and alert. Each one can cost a Wiz look-up: an alert listing 100,000 ids once
+ * cost about 1,000 requests. The first ones (sensors list the alert's own workload first), deduplicated, are
+ * plenty to resolve one workload.
+ */
+export const MAX_IDENTIFIERS_PER_KIND = 50;
+
+const identifierList = z
+  .array(z.string())
+  .default([])
+  .transform((ids) => (ids.length <= 1 ? ids : [...new Set(ids)].slice(0, MAX_IDENTIFIERS_PER_KIND)));
+
 /** Every workload identifier the payload carries; the resolver walks its ladder over these. */
 export const runtimeIdentifiersSchema = z.object({
   /** ARNs, Azure resource ids (`/subscriptions/...`), GCP resource names (`//compute.googleapis.com/...`). */
-  cloudIds: z.array(z.string()).default([]),
+  cloudIds: identifierList,
   /** Cloud VM ids such as `i-0abc...` (without ARN). */
-  instanceIds: z.array(z.string()).default([]),
+  instanceIds: identifierList,
   /** Container ids without runtime prefix (`docker://`, `containerd://` stripped); short or full. */
-  containerIds: z.array(z.string()).default([]),
+  containerIds: identifierList,
   /** Image references and digests (`nginx:latest`, `sha256:...`). */
-  images: z.array(z.string()).default([]),
-  podUids: z.array(z.string()).default([]),
+  images: identifierList,
+  podUids: identifierList,
   /** `namespace/pod` pairs. */
-  pods: z.array(z.string()).default([]),
-  clusterNames: z.array(z.string()).default([]),
-  clusterUids: z.array(z.string()).default([]),
-  hostnames: z.array(z.string()).default([]),
-  ips: z.array(z.string()).default([]),
+  pods: identifierList,
+  clusterNames: identifierList,
+  clusterUids: identifierList,
+  hostnames: identifierList,
+  ips: identifierList,
   /** Application/service names for the operator-supplied service -> resource mapping. */
-  serviceNames: z.array(z.string()).default([]),
+  serviceNames: identifierList,
   /** Endpoint URLs or hosts of web/API attacks (endpoint rung). */
-  endpoints: z.array(z.string()).default([]),
+  endpoints: identifierList,
 });
 export type RuntimeIdentifiers = z.infer<typeof runtimeIdentifiersSchema>;
 
