@@ -3,6 +3,7 @@ import { jsonlSinkBench } from "./jsonl.sink-bench.js";
 import { webhookSinkBench } from "./webhook.sink-bench.js";
 import { splunkHecSinkBench } from "./splunk-hec.sink-bench.js";
 import { elasticsearchSinkBench } from "./elasticsearch.sink-bench.js";
+import { kafkaSinkBench } from "./kafka.sink-bench.js";
 
 /** The sinks `npm run bench:sinks` measures, in report order. */
-export const SINK_BENCH_CASES: readonly SinkBenchCase[] = [jsonlSinkBench, webhookSinkBench, splunkHecSinkBench, elasticsearchSinkBench];
+export const SINK_BENCH_CASES: readonly SinkBenchCase[] = [jsonlSinkBench, webhookSinkBench, splunkHecSinkBench, elasticsearchSinkBench, kafkaSinkBench];

@@ -7,9 +7,10 @@ import { stdoutSinkType } from "./stdout/stdout.sink-type.js";
 import { webhookSinkType } from "./webhook/webhook.sink-type.js";
 import { splunkHecSinkType } from "./splunk-hec/splunk-hec.sink-type.js";
 import { elasticsearchSinkType, opensearchSinkType } from "./elasticsearch/elasticsearch.sink-type.js";
+import { kafkaSinkType } from "./kafka/kafka.sink-type.js";
 
 /** Every sink type: a new sink adds its import above and one entry here (its folder holds the rest). */
-const SINK_TYPE_LIST = [jsonlSinkType, stdoutSinkType, webhookSinkType, splunkHecSinkType, elasticsearchSinkType, opensearchSinkType] as const;
+const SINK_TYPE_LIST = [jsonlSinkType, stdoutSinkType, webhookSinkType, splunkHecSinkType, elasticsearchSinkType, opensearchSinkType, kafkaSinkType] as const;
 
 /** A sink's settings as configured: one variant per type. */
 export type SinkConfig = z.output<(typeof SINK_TYPE_LIST)[number]["schema"]>;
