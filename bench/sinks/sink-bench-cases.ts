@@ -4,6 +4,8 @@ import { webhookSinkBench } from "./webhook.sink-bench.js";
 import { splunkHecSinkBench } from "./splunk-hec.sink-bench.js";
 import { elasticsearchSinkBench } from "./elasticsearch.sink-bench.js";
 import { kafkaSinkBench } from "./kafka.sink-bench.js";
+import { natsSinkBench } from "./nats.sink-bench.js";
+import { rabbitmqSinkBench } from "./rabbitmq.sink-bench.js";
 
 /** The sinks `npm run bench:sinks` measures, in report order. */
-export const SINK_BENCH_CASES: readonly SinkBenchCase[] = [jsonlSinkBench, webhookSinkBench, splunkHecSinkBench, elasticsearchSinkBench, kafkaSinkBench];
+export const SINK_BENCH_CASES: readonly SinkBenchCase[] = [jsonlSinkBench, webhookSinkBench, splunkHecSinkBench, elasticsearchSinkBench, kafkaSinkBench, natsSinkBench, rabbitmqSinkBench];

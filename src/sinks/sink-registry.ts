@@ -8,9 +8,11 @@ import { webhookSinkType } from "./webhook/webhook.sink-type.js";
 import { splunkHecSinkType } from "./splunk-hec/splunk-hec.sink-type.js";
 import { elasticsearchSinkType, opensearchSinkType } from "./elasticsearch/elasticsearch.sink-type.js";
 import { kafkaSinkType } from "./kafka/kafka.sink-type.js";
+import { natsSinkType } from "./nats/nats.sink-type.js";
+import { rabbitmqSinkType } from "./rabbitmq/rabbitmq.sink-type.js";
 
 /** Every sink type: a new sink adds its import above and one entry here (its folder holds the rest). */
-const SINK_TYPE_LIST = [jsonlSinkType, stdoutSinkType, webhookSinkType, splunkHecSinkType, elasticsearchSinkType, opensearchSinkType, kafkaSinkType] as const;
+const SINK_TYPE_LIST = [jsonlSinkType, stdoutSinkType, webhookSinkType, splunkHecSinkType, elasticsearchSinkType, opensearchSinkType, kafkaSinkType, natsSinkType, rabbitmqSinkType] as const;
 
 /** A sink's settings as configured: one variant per type. */
 export type SinkConfig = z.output<(typeof SINK_TYPE_LIST)[number]["schema"]>;
