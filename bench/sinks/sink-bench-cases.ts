@@ -6,6 +6,7 @@ import { elasticsearchSinkBench } from "./elasticsearch.sink-bench.js";
 import { kafkaSinkBench } from "./kafka.sink-bench.js";
 import { natsSinkBench } from "./nats.sink-bench.js";
 import { rabbitmqSinkBench } from "./rabbitmq.sink-bench.js";
+import { syslogSinkBench } from "./syslog.sink-bench.js";
 
 /** The sinks `npm run bench:sinks` measures, in report order. */
-export const SINK_BENCH_CASES: readonly SinkBenchCase[] = [jsonlSinkBench, webhookSinkBench, splunkHecSinkBench, elasticsearchSinkBench, kafkaSinkBench, natsSinkBench, rabbitmqSinkBench];
+export const SINK_BENCH_CASES: readonly SinkBenchCase[] = [jsonlSinkBench, webhookSinkBench, splunkHecSinkBench, elasticsearchSinkBench, kafkaSinkBench, natsSinkBench, rabbitmqSinkBench, syslogSinkBench];
