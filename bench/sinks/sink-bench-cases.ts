@@ -7,6 +7,7 @@ import { kafkaSinkBench } from "./kafka.sink-bench.js";
 import { natsSinkBench } from "./nats.sink-bench.js";
 import { rabbitmqSinkBench } from "./rabbitmq.sink-bench.js";
 import { syslogSinkBench } from "./syslog.sink-bench.js";
+import { postgresSinkBench } from "./postgres.sink-bench.js";
 
 /** The sinks `npm run bench:sinks` measures, in report order. */
-export const SINK_BENCH_CASES: readonly SinkBenchCase[] = [jsonlSinkBench, webhookSinkBench, splunkHecSinkBench, elasticsearchSinkBench, kafkaSinkBench, natsSinkBench, rabbitmqSinkBench, syslogSinkBench];
+export const SINK_BENCH_CASES: readonly SinkBenchCase[] = [jsonlSinkBench, webhookSinkBench, splunkHecSinkBench, elasticsearchSinkBench, kafkaSinkBench, natsSinkBench, rabbitmqSinkBench, syslogSinkBench, postgresSinkBench];

@@ -11,9 +11,10 @@ import { kafkaSinkType } from "./kafka/kafka.sink-type.js";
 import { natsSinkType } from "./nats/nats.sink-type.js";
 import { rabbitmqSinkType } from "./rabbitmq/rabbitmq.sink-type.js";
 import { syslogSinkType } from "./syslog/syslog.sink-type.js";
+import { postgresSinkType } from "./postgres/postgres.sink-type.js";
 
 /** Every sink type: a new sink adds its import above and one entry here (its folder holds the rest). */
-const SINK_TYPE_LIST = [jsonlSinkType, stdoutSinkType, webhookSinkType, splunkHecSinkType, elasticsearchSinkType, opensearchSinkType, kafkaSinkType, natsSinkType, rabbitmqSinkType, syslogSinkType] as const;
+const SINK_TYPE_LIST = [jsonlSinkType, stdoutSinkType, webhookSinkType, splunkHecSinkType, elasticsearchSinkType, opensearchSinkType, kafkaSinkType, natsSinkType, rabbitmqSinkType, syslogSinkType, postgresSinkType] as const;
 
 /** A sink's settings as configured: one variant per type. */
 export type SinkConfig = z.output<(typeof SINK_TYPE_LIST)[number]["schema"]>;
