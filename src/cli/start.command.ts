@@ -9,6 +9,7 @@ import { describeSink } from "../sinks/sink-registry.js";
 import { ConfigError } from "../sync/config-error.js";
 import { buildSyncConfig, DEFAULT_HTTP_PORT, loadSyncConfigFile } from "../sync/config-loader.js";
 import { startMainJobServer, type MainJobServer } from "../server/main-job-server.js";
+import { openRoutesProblem } from "../server/open-route-check.js";
 import { embeddedDefaultConfig, EMBEDDED_CONNECTOR_ID } from "../sync/embedded-default.js";
 import { WizFilterValidator } from "../sync/filter-validator.js";
 import type { SyncConfig } from "../sync/sync-config.js";
@@ -111,6 +112,13 @@ export async function runStartCommand(opts: StartCommandOptions, io: CommandIo):
     throw error;
   }
   const { config, simulator, webhookToken } = resolved;
+  const host = config.server?.host ?? opts.httpHost ?? "127.0.0.1";
+  const exposed = openRoutesProblem(config, host);
+  if (exposed) {
+    io.out.write(`wizbridge: ${exposed}\n`);
+    await simulator?.close();
+    return EXIT_CODES.input;
+  }
   const stop = commandStopOf(io.signal);
   // A long-running job: each stream's run ends in a log line (`wiz: fetched 1234 issues`), long ones report every 10 s.
   const progress = createProgressReporter({ tty: false, out: io.out, logger });
@@ -122,7 +130,7 @@ export async function runStartCommand(opts: StartCommandOptions, io: CommandIo):
   }
   let server: MainJobServer | undefined;
   try {
-    server = await startMainJobServer({ config, session, logger, host: config.server?.host ?? opts.httpHost ?? "127.0.0.1", port: config.server?.port ?? opts.httpPort ?? DEFAULT_HTTP_PORT });
+    server = await startMainJobServer({ config, session, logger, host, port: config.server?.port ?? opts.httpPort ?? DEFAULT_HTTP_PORT });
     const demoHook = server.webhookUrl(EMBEDDED_CONNECTOR_ID);
     if (simulator && webhookToken && demoHook) {
       simulator.webhooks.addTarget({ url: demoHook, events: ["issue.created", "issue.updated", "issue.resolved", "detection.created"], authHeader: { name: "Authorization", value: `Bearer ${webhookToken}` } });
