@@ -2,10 +2,16 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { openStore } from "../store/store-database.js";
+import { ConfigError } from "../sync/config-error.js";
+import { loadSyncConfigFile } from "../sync/config-loader.js";
+import { WizFilterValidator } from "../sync/filter-validator.js";
+import { loadWizSchema } from "../sync/wiz-schema-file.js";
 import { connectorStatuses, renderConnectorStatuses } from "../sync/connector-status.js";
 import type { CommandIo } from "./start.command.js";
 
 export interface StatusCommandOptions {
+  /** The connector config file: its store is the one read. */
+  config?: string;
   dataDir: string;
   store?: string;
   connector: string[];
@@ -14,8 +20,17 @@ export interface StatusCommandOptions {
 }
 
 /** `wizbridge status`: connector states, cursors, outbox backlog, dead letters and recent runs, read from the store. */
-export async function runStatusCommand(opts: StatusCommandOptions, io: Pick<CommandIo, "out">): Promise<number> {
-  const path = resolve(opts.store ?? resolve(opts.dataDir, "wizbridge.db"));
+export async function runStatusCommand(opts: StatusCommandOptions, io: Pick<CommandIo, "out"> & { env?: CommandIo["env"] }): Promise<number> {
+  let path = resolve(opts.store ?? resolve(opts.dataDir, "wizbridge.db"));
+  if (opts.config && !opts.store) {
+    try {
+      path = loadSyncConfigFile(opts.config, { validator: new WizFilterValidator(loadWizSchema()), env: io.env ?? process.env }).storePath;
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      io.out.write(`wizbridge: ${error.message}\n`);
+      return 2;
+    }
+  }
   if (!existsSync(path)) {
     io.out.write(`wizbridge: no store at ${path}. Run \`wizbridge start\` or \`wizbridge sync\` first, or pass --data-dir / --store where it keeps its state.\n`);
     return 2;
@@ -40,6 +55,7 @@ export function registerStatusCommand(program: Command): Command {
   return program
     .command("status")
     .description("Show each connector's state (Registered, Scheduled, Processing, Processed, Failed, Disabled), stream cursors, outbox backlog, dead letters and recent runs")
+    .option("-c, --config <file>", "the connector config file: read the store it names")
     .option("--data-dir <dir>", "the data directory of `start`/`sync` (its store is <dir>/wizbridge.db)", "./data")
     .option("--store <file>", "the SQLite store file, when the config puts it elsewhere")
     .option("--connector <id>", "only this connector; repeatable", collect, [])

@@ -119,6 +119,9 @@ describe("the sync and start commands", () => {
     expect(text.text()).toMatch(/issues\s+cursor \d{4}-\d\d-\d\dT[\d:.]+Z/);
     expect(text.text()).toMatch(/outbox\s+0 events waiting for delivery; 0 dead letters/);
     expect(text.text()).toMatch(new RegExp(`issues\\s+succeeded\\s+${sim.tenant.issues.size()} records`));
+    const viaConfig = capture();
+    expect(await runStatusCommand({ config: configPath, dataDir: "./nowhere", connector: [], runs: 5, json: false }, { out: viaConfig.out, env: { SIM_SECRET: sim.clientSecret } })).toBe(0);
+    expect(viaConfig.text()).toMatch(/^tenant-a {2}PROCESSED/);
     const json = capture();
     expect(await runStatusCommand({ dataDir: join(dir, "data"), connector: ["tenant-a"], runs: 1, json: true }, { out: json.out })).toBe(0);
     const [status] = JSON.parse(json.text()) as Array<{ id: string; state: string; runs: Array<{ status: string; streams: Array<{ stream: string; records: number }> }> }>;
