@@ -33,6 +33,8 @@ export interface StartCommandOptions {
 
 export interface CommandIo {
   out: Writable;
+  /** Where diagnostics go when `out` carries data (a stdout sink); default process.stderr. */
+  err?: Writable;
   env: Readonly<Record<string, string | undefined>>;
   /** Stops the command (tests); default: SIGINT or SIGTERM. */
   signal?: AbortSignal;

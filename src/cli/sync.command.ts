@@ -62,7 +62,9 @@ export async function runSyncCommand(opts: SyncCommandOptions, io: CommandIo & {
     return EXIT_CODES.input;
   }
   const stop = commandStopOf(io.signal);
-  const progress = createProgressReporter({ tty: !opts.json && (io.tty ?? false), out: io.out, logger });
+  // With a stdout sink, stdout carries the events: the progress and the run summary go to stderr.
+  const report = Object.values(config.sinks).some((sink) => sink.type === "stdout") ? (io.err ?? process.stderr) : io.out;
+  const progress = createProgressReporter({ tty: !opts.json && (io.tty ?? false), out: report, logger });
   const session = await openSessionOrExplain(config, logger, { onProgress: (id, p, final) => progress.onProgress(id, p, final) }, io);
   if (!session) {
     stop.release();
@@ -80,15 +82,15 @@ export async function runSyncCommand(opts: SyncCommandOptions, io: CommandIo & {
       signal: stop.signal,
     });
     if (opts.json) {
-      io.out.write(`${JSON.stringify({ ...result, stopped: stop.signal.aborted })}\n`);
+      report.write(`${JSON.stringify({ ...result, stopped: stop.signal.aborted })}\n`);
     } else {
       for (const summary of result.summaries) {
-        io.out.write(`${summary.connectorId}: run ${summary.runId} ${summary.status}${summary.error ? ` (${summary.error.code}: ${summary.error.message}${summary.error.fix ? ` Fix: ${summary.error.fix}` : ""})` : ""}\n`);
+        report.write(`${summary.connectorId}: run ${summary.runId} ${summary.status}${summary.error ? ` (${summary.error.code}: ${summary.error.message}${summary.error.fix ? ` Fix: ${summary.error.fix}` : ""})` : ""}\n`);
         for (const s of summary.streams) {
-          io.out.write(`  ${s.stream.padEnd(24)} ${String(s.records).padStart(9)} records ${String(s.emitted).padStart(9)} new or changed ${String(s.pages).padStart(6)} pages  ${s.status}\n`);
+          report.write(`  ${s.stream.padEnd(24)} ${String(s.records).padStart(9)} records ${String(s.emitted).padStart(9)} new or changed ${String(s.pages).padStart(6)} pages  ${s.status}\n`);
         }
       }
-      if (result.undelivered > 0) io.out.write(`${result.undelivered} deliveries are still waiting in the outbox (a sink is down or slow: \`wizbridge status\` shows which, and why); the next sync or start delivers them.\n`);
+      if (result.undelivered > 0) report.write(`${result.undelivered} deliveries are still waiting in the outbox (a sink is down or slow: \`wizbridge status\` shows which, and why); the next sync or start delivers them.\n`);
     }
     if (stop.signal.aborted) return 130;
     const failed = result.summaries.find((s) => s.status !== "succeeded");

@@ -228,4 +228,13 @@ describe("the sync and start commands", () => {
     const unreachable = capture();
     expect(await runSyncCommand(syncOpts({ drainTimeout: 5 }), { out: unreachable.out, env: { SIM_SECRET: sim.clientSecret }, logger: silentLogger })).toBe(6);
   });
+
+  it("with a stdout sink the run summary goes to stderr, so stdout carries only events", async () => {
+    writeFileSync(configPath, readFileSync(configPath, "utf8").replace("events: {type: jsonl, directory: ./events}", "events: {type: stdout}").replace("      issues: {schedule: 1h}\n", ""));
+    const out = capture();
+    const err = capture();
+    expect(await runSyncCommand(syncOpts({ stream: ["projects"] }), { out: out.out, err: err.out, env: { SIM_SECRET: sim.clientSecret }, logger: silentLogger })).toBe(0);
+    expect(out.text()).toBe("");
+    expect(err.text()).toMatch(/tenant-a: run \d+ succeeded/);
+  });
 });
