@@ -26,6 +26,25 @@ export const sinkDeliveryShape = {
   circuitBreaker: z.strictObject({ failureThreshold: z.number().int().min(1).optional(), cooldownMs: z.number().int().min(0).optional() }).optional(),
 } as const;
 
+/** One HTTP timeout in milliseconds: 100 ms to 10 minutes. */
+const httpTimeoutMs = z.number().int().min(100, "must be at least 100 (milliseconds)").max(600_000, "must be at most 600000 (10 minutes)");
+
+/** `timeoutMs` of an HTTP sink: one number for connect, headers and body, or each on its own (milliseconds). */
+export const httpTimeoutsSchema = z.union(
+  [httpTimeoutMs, z.strictObject({ connect: httpTimeoutMs.optional(), headers: httpTimeoutMs.optional(), body: httpTimeoutMs.optional() })],
+  "must be milliseconds, or {connect, headers, body} in milliseconds",
+);
+
+/** Whether a sink's url setting is an http:// or https:// URL. */
+export function isHttpUrl(url: string): boolean {
+  return URL.canParse(url) && /^https?:$/.test(new URL(url).protocol);
+}
+
+/** Whether a sink's url setting holds no user:password@ (an unparsable one is reported by isHttpUrl). */
+export function hasNoUrlCredentials(url: string): boolean {
+  return !URL.canParse(url) || (new URL(url).username === "" && new URL(url).password === "");
+}
+
 export const SINK_DELIVERY_DEFAULTS = Object.freeze({ maxBytes: 8 * 1024 * 1024, maxWaitMs: 0, maxInFlight: 1, failureThreshold: 5, cooldownMs: 30_000 });
 
 export type SinkDeliverySettings = z.output<z.ZodObject<typeof sinkDeliveryShape>>;

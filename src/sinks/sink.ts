@@ -77,3 +77,26 @@ export class SinkUnavailableError extends Error {
     this.retryAfterMs = options.retryAfterMs;
   }
 }
+
+/** How long the dispatcher waits before trying again after a SinkConfigError: nobody fixes a destination's setup in a second. */
+export const SINK_CONFIG_RETRY_AFTER_MS = 30_000;
+
+/**
+ * The destination is set up wrong; never dead-letter, retry slowly. Not the events' fault (a missing
+ * stream or exchange, refused credentials or permissions), so nothing is dead-lettered: the batch stays in
+ * the outbox and is retried every SINK_CONFIG_RETRY_AFTER_MS until someone applies `fix`.
+ */
+export class SinkConfigError extends SinkUnavailableError {
+  /** Retrying alone does not help: a person must apply the fix. */
+  readonly configProblem = true;
+
+  constructor(
+    /** What is wrong, without the fix. */
+    readonly reason: string,
+    /** What to change, for `wizbridge sink test`. */
+    readonly fix: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`${reason} ${fix}`, { retryAfterMs: SINK_CONFIG_RETRY_AFTER_MS, ...options });
+  }
+}

@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from "node:tls";
 import { Agent, type Dispatcher } from "undici";
 import { classifyNetworkFailure } from "../../wiz/network-failure.js";
+import { errorCodesOf, rootMessageOf } from "../error-chain.js";
 import { SinkUnavailableError } from "../sink.js";
 import type { SearchFlavor } from "./index-template.js";
 
@@ -106,8 +107,8 @@ export class ClusterHttp {
 
   /** A failure to get any HTTP answer, explained with the setting to check (never a secret). */
   explainUnreachable(error: unknown): Explanation {
-    const codes = errorCodes(error);
-    const detail = this.redact(`${deepestMessage(error)}${codes[0] ? ` (${codes[0]})` : ""}`);
+    const codes = errorCodesOf(error);
+    const detail = this.redact(`${rootMessageOf(error)}${codes[0] ? ` (${codes[0]})` : ""}`);
     const tlsCode = codes.find((c) => TLS_CODE.test(c));
     if (tlsCode !== undefined) return { what: `the TLS handshake failed: ${detail}`, fix: tlsFix(tlsCode) };
     switch (classifyNetworkFailure(error).failure) {
@@ -162,27 +163,4 @@ function tlsFix(code: string): string {
     return "the port speaks plain http (use http:// in url), or the cluster wants a client certificate (tls.certFile and tls.keyFile), or TLS versions do not match.";
   }
   return "the cluster's certificate is signed by a CA this host does not trust (Elasticsearch generates its own, e.g. config/certs/http_ca.crt): set tls.caFile to that CA's PEM file. Never use tls.insecureSkipVerify in production.";
-}
-
-function errorCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current !== null && typeof current === "object"; depth += 1) {
-    const record = current as { code?: unknown; cause?: unknown; errors?: unknown };
-    if (typeof record.code === "string") codes.push(record.code);
-    if (Array.isArray(record.errors)) codes.push(...record.errors.flatMap((e) => errorCodes(e)));
-    current = record.cause;
-  }
-  // The deepest code names the root cause (undici wraps socket errors).
-  return codes.reverse();
-}
-
-function deepestMessage(error: unknown): string {
-  let current: unknown = error;
-  let message = "";
-  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
-    if (current.message) message = current.message;
-    current = current.cause;
-  }
-  return message || String(error);
 }

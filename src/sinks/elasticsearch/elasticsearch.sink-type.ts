@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { sinkDeliveryShape, sinkTlsSchema } from "../sink-settings.js";
+import { hasNoUrlCredentials, isHttpUrl, sinkDeliveryShape, sinkTlsSchema } from "../sink-settings.js";
 import { defineSinkType } from "../sink-type.js";
 import { ElasticsearchSink } from "./elasticsearch.sink.js";
 import { DEFAULT_INDEX_TEMPLATE, indexTemplateProblem } from "./index-naming.js";
@@ -13,8 +13,8 @@ const searchSinkShape = {
   url: z
     .string()
     .min(1, "set the cluster's URL, e.g. https://localhost:9200")
-    .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), "must be an http:// or https:// URL, e.g. https://localhost:9200")
-    .refine((u) => !URL.canParse(u) || (new URL(u).username === "" && new URL(u).password === ""), "must not hold user:password@; use auth: {type: basic, username, password}")
+    .refine(isHttpUrl, "must be an http:// or https:// URL, e.g. https://localhost:9200")
+    .refine(hasNoUrlCredentials, "must not hold user:password@; use auth: {type: basic, username, password}")
     .refine((u) => !URL.canParse(u) || (new URL(u).search === "" && new URL(u).hash === ""), "must not have a ?query or #fragment (a path prefix behind a proxy is fine)"),
   auth: z
     .discriminatedUnion(

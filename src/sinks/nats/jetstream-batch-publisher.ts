@@ -1,6 +1,6 @@
 import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
-import { SinkRejectedError, SinkUnavailableError, type SinkRecord } from "../sink.js";
-import { NatsConfigError, pubAckVerdict, type JetStreamApiErrorBody } from "./nats-errors.js";
+import { SinkConfigError, SinkRejectedError, SinkUnavailableError, type SinkRecord } from "../sink.js";
+import { pubAckVerdict, type JetStreamApiErrorBody } from "./nats-errors.js";
 import type { SubjectTemplate } from "./nats-subject.js";
 
 export interface JetStreamBatchPublisherOptions {
@@ -124,7 +124,7 @@ export class JetStreamBatchPublisher {
       const capture = this.options.subjects.capture;
       this.fail(
         id,
-        new NatsConfigError(
+        new SinkConfigError(
           `no JetStream stream captures the subject ${this.options.subjects.subjectOf(record.connectorId, record.stream)} (NATS answered ${msg.headers?.code ?? "?"} no responders: the stream ${stream} is missing, does not capture it, or JetStream is off).`,
           `Run \`wizbridge sink setup ${this.options.sinkId}\` (or set createStream: true) to create stream ${stream} capturing ${capture}, or add ${capture} to the subjects of stream ${stream}.`,
         ),
@@ -148,7 +148,7 @@ export class JetStreamBatchPublisher {
         case "config":
           this.fail(
             id,
-            new NatsConfigError(
+            new SinkConfigError(
               `JetStream refused the publish: ${said}${ack.stream ? `; the subject is captured by stream ${ack.stream}, not ${stream}` : ""}.`,
               ack.stream && ack.stream !== stream
                 ? `Set stream: ${ack.stream} for this sink, or change subject so that only stream ${stream} captures it.`

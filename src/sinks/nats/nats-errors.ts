@@ -1,28 +1,3 @@
-import { SinkUnavailableError } from "../sink.js";
-
-/** How long the dispatcher waits before trying again after a setup problem: nobody fixes a stream in a second. */
-export const CONFIG_RETRY_AFTER_MS = 30_000;
-
-/**
- * The NATS side is not set up for this sink (no stream captures the subject, JetStream is off, the
- * credentials are refused): not the events' fault, so nothing is dead-lettered; the batch stays in the
- * outbox and is retried (slowly) until someone applies the fix the message names.
- */
-export class NatsConfigError extends SinkUnavailableError {
-  /** Retrying alone does not help: a person must apply the fix. */
-  readonly configProblem = true;
-
-  constructor(
-    /** What is wrong, without the fix. */
-    readonly reason: string,
-    /** What to change, for `wizbridge sink test`. */
-    readonly fix: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(`${reason} ${fix}`, { retryAfterMs: CONFIG_RETRY_AFTER_MS, ...options });
-  }
-}
-
 /** A JetStream API error as it arrives in a PubAck. */
 export interface JetStreamApiErrorBody {
   code: number;

@@ -1,11 +1,11 @@
 import { JetStreamApiCodes, JetStreamApiError, jetstreamManager, RetentionPolicy, StorageType, type StreamUpdateConfig } from "@nats-io/jetstream";
 import { connect, nanos, type NatsConnection } from "@nats-io/transport-node";
-import { SinkUnavailableError, type Sink, type SinkRecord, type SinkTestStep } from "../sink.js";
+import { SinkConfigError, SinkUnavailableError, type Sink, type SinkRecord, type SinkTestStep } from "../sink.js";
 import type { SinkContext } from "../sink-context.js";
 import { sinkTestRecord } from "../sink-settings.js";
 import { JetStreamBatchPublisher } from "./jetstream-batch-publisher.js";
 import { explainConnectError, natsConnectionOptions, reconnectDelayOf } from "./nats-connection.js";
-import { NatsConfigError, redactSecrets } from "./nats-errors.js";
+import { redactSecrets } from "./nats-errors.js";
 import { NATS_DEFAULTS, natsServers, type NatsSinkSettings } from "./nats-settings.js";
 import { compileSubjectTemplate, subjectCovers, type SubjectTemplate } from "./nats-subject.js";
 
@@ -74,7 +74,7 @@ export class NatsSink implements Sink {
         detail: `connected to ${session.nc.getServer()} (nats-server ${info?.version ?? "?"}, ${this.settings.tls || info?.tls_required ? "TLS" : "no TLS"}, ${this.authMethod()})`,
       });
     } catch (error) {
-      const problem = error instanceof NatsConfigError ? { message: error.reason, fix: error.fix } : explainConnectError(error instanceof SinkUnavailableError && error.cause !== undefined ? error.cause : error, this.settings);
+      const problem = error instanceof SinkConfigError ? { message: error.reason, fix: error.fix } : explainConnectError(error instanceof SinkUnavailableError && error.cause !== undefined ? error.cause : error, this.settings);
       steps.push({ step: "connect", ok: false, detail: problem.message, fix: problem.fix });
       return steps;
     }
@@ -110,8 +110,8 @@ export class NatsSink implements Sink {
       steps.push({
         step: "publish test event",
         ok: false,
-        detail: this.redact(error instanceof NatsConfigError ? error.reason : message),
-        fix: error instanceof NatsConfigError ? error.fix : "Check the stream's limits (max_msg_size, max_bytes with discard new) and the user's publish permission on the subject.",
+        detail: this.redact(error instanceof SinkConfigError ? error.reason : message),
+        fix: error instanceof SinkConfigError ? error.fix : "Check the stream's limits (max_msg_size, max_bytes with discard new) and the user's publish permission on the subject.",
       });
     }
     return steps;
@@ -151,7 +151,7 @@ export class NatsSink implements Sink {
     } catch (error) {
       const problem = explainConnectError(error, this.settings);
       // The client's own error never carries the credentials; it stays as the cause of a network problem only.
-      throw problem.config ? new NatsConfigError(problem.message, problem.fix) : new SinkUnavailableError(`${problem.message} ${problem.fix}`, { cause: error });
+      throw problem.config ? new SinkConfigError(problem.message, problem.fix) : new SinkUnavailableError(`${problem.message} ${problem.fix}`, { cause: error });
     }
     const session: Session = {
       nc,
@@ -207,7 +207,7 @@ export class NatsSink implements Sink {
             const message = this.redact(status.error.message);
             if (status.error.name === "PermissionViolationError") {
               session.publisher.failAll(
-                new NatsConfigError(
+                new SinkConfigError(
                   `NATS refused an operation: ${message}.`,
                   "Grant this user publish permission on the sink's subjects and subscribe permission on its reply inbox (_INBOX.> or inboxPrefix.>).",
                 ),
@@ -261,9 +261,9 @@ export class NatsSink implements Sink {
       await jsm.streams.update(name, update);
       return done;
     } catch (error) {
-      if (error instanceof NatsConfigError) throw error;
+      if (error instanceof SinkConfigError) throw error;
       const problem = this.explainStreamError(error);
-      throw new NatsConfigError(`setting up JetStream stream ${name} failed: ${problem.message}`, problem.fix);
+      throw new SinkConfigError(`setting up JetStream stream ${name} failed: ${problem.message}`, problem.fix);
     }
   }
 

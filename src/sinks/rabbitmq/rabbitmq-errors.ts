@@ -1,26 +1,10 @@
-import { SinkUnavailableError } from "../sink.js";
-
-/** How long the dispatcher waits before trying again after a setup problem: nobody binds a queue in a second. */
-export const CONFIG_RETRY_AFTER_MS = 30_000;
+import { SinkConfigError } from "../sink.js";
 
 /**
  * RabbitMQ is not set up for this sink (the exchange is missing, no queue is bound for the routing key,
- * the credentials or permissions are refused): not the events' fault, so nothing is dead-lettered; the
- * batch stays in the outbox and is retried (slowly) until someone applies the fix the message names.
+ * the credentials or permissions are refused). A SinkConfigError under RabbitMQ's name, which tests check for.
  */
-export class RabbitmqConfigError extends SinkUnavailableError {
-  /** Retrying alone does not help: a person must apply the fix. */
-  readonly configProblem = true;
-
-  constructor(
-    /** What is wrong, without the fix. */
-    readonly reason: string,
-    /** What to change, for `wizbridge sink test`. */
-    readonly fix: string,
-  ) {
-    super(`${reason} ${fix}`, { retryAfterMs: CONFIG_RETRY_AFTER_MS });
-  }
-}
+export class RabbitmqConfigError extends SinkConfigError {}
 
 /** AMQP reply codes the sink tells apart (AMQP 0-9-1 spec, section 1.2). */
 export const AMQP = {

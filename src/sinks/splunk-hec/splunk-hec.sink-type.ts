@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { STREAM_NAMES } from "../../model/stream-name.js";
-import { sinkDeliveryShape, sinkTlsSchema } from "../sink-settings.js";
+import { hasNoUrlCredentials, httpTimeoutsSchema, isHttpUrl, sinkDeliveryShape, sinkTlsSchema } from "../sink-settings.js";
 import { defineSinkType } from "../sink-type.js";
 import { hecOrigin, SplunkHecSink } from "./splunk-hec.sink.js";
 
@@ -11,7 +11,6 @@ const indexName = z.string().regex(/^[a-z0-9_][a-z0-9_-]*$/, "must be a Splunk i
 const sourcetype = z.string().min(1, "must not be empty; leave it out for the default wiz:<stream>").regex(ONE_LINE, "must be one line");
 const source = z.string().min(1, "must not be empty; leave it out for the default wizbridge").regex(ONE_LINE, "must be one line");
 const host = z.string().min(1, "must not be empty; leave it out to let Splunk fill in the sender's host").regex(ONE_LINE, "must be one line");
-const timeoutMs = z.number().int().min(100, "must be at least 100 (milliseconds)").max(600_000, "must be at most 600000 (10 minutes)");
 
 /** Per-stream metadata: each key overrides the sink-wide one for that stream only. */
 const streamOverride = z.strictObject({ index: indexName.optional(), sourcetype: sourcetype.optional(), source: source.optional() });
@@ -23,8 +22,8 @@ export const splunkHecSinkSchema = z
     url: z
       .string()
       .min(1, "set HEC's base URL, e.g. https://splunk.example.com:8088")
-      .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), "must be an http:// or https:// URL, e.g. https://splunk.example.com:8088")
-      .refine((u) => !URL.canParse(u) || (new URL(u).username === "" && new URL(u).password === ""), "must not hold user:password@; the HEC token goes in token")
+      .refine(isHttpUrl, "must be an http:// or https:// URL, e.g. https://splunk.example.com:8088")
+      .refine(hasNoUrlCredentials, "must not hold user:password@; the HEC token goes in token")
       .refine((u) => !URL.canParse(u) || (new URL(u).search === "" && new URL(u).hash === ""), "must not have a ?query or #fragment")
       .refine((u) => !/\/services\/collector/i.test(u), "must be the base URL only (e.g. https://splunk.example.com:8088): the sink adds /services/collector/event itself"),
     /** The HEC token (a GUID): never logged. */
@@ -57,9 +56,7 @@ export const splunkHecSinkSchema = z
     /** Bytes of one request body at most (uncompressed); keep it at or under Splunk's max_content_length. */
     maxContentLength: z.number().int().min(1024, "must be at least 1024 (bytes)").max(838_860_800, "must be at most 838860800 (Splunk's own ceiling)").optional(),
     /** Milliseconds: one number for connect, headers and body, or each on its own. */
-    timeoutMs: z
-      .union([timeoutMs, z.strictObject({ connect: timeoutMs.optional(), headers: timeoutMs.optional(), body: timeoutMs.optional() })], "must be milliseconds, or {connect, headers, body} in milliseconds")
-      .optional(),
+    timeoutMs: httpTimeoutsSchema.optional(),
     tls: sinkTlsSchema.optional(),
     ...sinkDeliveryShape,
   })

@@ -4,6 +4,7 @@ import { gzip as gzipCallback } from "node:zlib";
 import type { Logger } from "pino";
 import { Agent, request, type Dispatcher } from "undici";
 import { packageVersion } from "../../version.js";
+import { readAnswerHead } from "../http-answer-head.js";
 import { SinkRejectedError, SinkUnavailableError, type Sink, type SinkRecord, type SinkTestStep } from "../sink.js";
 import type { SinkContext } from "../sink-context.js";
 import { retryAfterMs, sinkTestRecord, tlsConnectionOptions } from "../sink-settings.js";
@@ -26,9 +27,8 @@ export const SPLUNK_HEC_DEFAULTS = Object.freeze({
 const EVENT_PATH = "/services/collector/event";
 const ACK_PATH = "/services/collector/ack";
 const HEALTH_PATH = "/services/collector/health";
-/** Bytes of an answer kept (HEC's are tiny; a proxy's error page is not); the rest is drained up to DRAIN_LIMIT. */
+/** Bytes of an answer kept (HEC's are tiny; a proxy's error page is not); the rest is drained. */
 const ANSWER_HEAD_BYTES = 16 * 1024;
-const DRAIN_LIMIT = 1024 * 1024;
 
 /** scheme://host:port of a HEC URL: what messages name (never a path or a credential). */
 export function hecOrigin(url: string): string {
@@ -430,7 +430,7 @@ export class SplunkHecSink implements Sink {
     const headers: Record<string, string> = authenticated ? { ...this.headers } : { "user-agent": this.headers["user-agent"] as string };
     if (this.gzip && path === EVENT_PATH && body !== undefined && body.length > 0) headers["content-encoding"] = "gzip";
     const response = await request(`${this.base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), dispatcher: this.agent });
-    return { status: response.statusCode, headers: response.headers, text: await readAnswerHead(response) };
+    return { status: response.statusCode, headers: response.headers, text: (await readAnswerHead(response, ANSWER_HEAD_BYTES)).toString("utf8") };
   }
 
   /** The token never appears in what Splunk or the network says back (a proxy may echo headers). */
@@ -454,27 +454,4 @@ function isLoopback(hostname: string): boolean {
 function header(headers: Dispatcher.ResponseData["headers"], name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** The start of an answer as text; the rest is drained (up to a limit) so the connection can be reused. */
-async function readAnswerHead(response: Dispatcher.ResponseData): Promise<string> {
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let total = 0;
-  try {
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      if (kept < ANSWER_HEAD_BYTES) {
-        chunks.push(chunk);
-        kept += chunk.length;
-      }
-      if (total > DRAIN_LIMIT) {
-        response.body.destroy();
-        break;
-      }
-    }
-  } catch {
-    // A body cut short still has a status worth reporting.
-  }
-  return Buffer.concat(chunks).subarray(0, ANSWER_HEAD_BYTES).toString("utf8");
 }

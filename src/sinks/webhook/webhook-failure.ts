@@ -1,4 +1,5 @@
 import { classifyNetworkFailure } from "../../wiz/network-failure.js";
+import { errorCodesOf, rootMessageOf } from "../error-chain.js";
 
 /** What a failure means for delivery, and what the operator should change (never a secret). */
 export interface WebhookFailureExplanation {
@@ -12,8 +13,8 @@ const TLS_CODE = /^(CERT_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|ERR_TLS_|ERR_SSL_|
 
 /** A failure to get any HTTP answer (DNS, refused, TLS, timeout, reset), explained with the setting to check. */
 export function explainNetworkFailure(error: unknown): WebhookFailureExplanation {
-  const codes = errorCodes(error);
-  const detail = `${firstMessage(error)}${codes[0] ? ` (${codes[0]})` : ""}`;
+  const codes = errorCodesOf(error);
+  const detail = `${rootMessageOf(error)}${codes[0] ? ` (${codes[0]})` : ""}`;
   const tlsCode = codes.find((c) => TLS_CODE.test(c));
   if (tlsCode !== undefined) return { what: `the TLS handshake failed: ${detail}`, fix: tlsFix(tlsCode) };
   const { failure } = classifyNetworkFailure(error);
@@ -76,27 +77,4 @@ export function explainConfigurationStatus(status: number, location: string | un
 /** Statuses that mean "not now": retried after Retry-After or backoff. */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
-}
-
-function errorCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current !== null && typeof current === "object"; depth += 1) {
-    const record = current as { code?: unknown; cause?: unknown; errors?: unknown };
-    if (typeof record.code === "string") codes.push(record.code);
-    if (Array.isArray(record.errors)) codes.push(...record.errors.flatMap((e) => errorCodes(e)));
-    current = record.cause;
-  }
-  // The deepest code names the root cause (undici wraps socket errors).
-  return codes.reverse();
-}
-
-function firstMessage(error: unknown): string {
-  let current: unknown = error;
-  let message = "";
-  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
-    if (current.message) message = current.message;
-    current = current.cause;
-  }
-  return message || String(error);
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { sinkDeliveryShape, sinkTlsSchema } from "../sink-settings.js";
+import { hasNoUrlCredentials, httpTimeoutsSchema, isHttpUrl, sinkDeliveryShape, sinkTlsSchema } from "../sink-settings.js";
 import { defineSinkType } from "../sink-type.js";
 import { DEFAULT_SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./webhook-signature.js";
 import { WebhookSink } from "./webhook.sink.js";
@@ -12,7 +12,6 @@ const secret = z.string().min(8, "must be at least 8 characters (a secret that s
 /** Headers the sink sets itself: a custom header of the same name would corrupt the request or its signature. */
 const RESERVED_HEADERS = ["host", "content-type", "content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "upgrade", "expect", TIMESTAMP_HEADER.toLowerCase()];
 
-const timeoutMs = z.number().int().min(100, "must be at least 100 (milliseconds)").max(600_000, "must be at most 600000 (10 minutes)");
 
 export const webhookSinkSchema = z
   .strictObject({
@@ -20,8 +19,8 @@ export const webhookSinkSchema = z
     url: z
       .string()
       .min(1, "set the receiver's URL, e.g. https://siem.example.com/wiz-events")
-      .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), "must be an http:// or https:// URL")
-      .refine((u) => !URL.canParse(u) || (new URL(u).username === "" && new URL(u).password === ""), "must not hold user:password@; use auth: {type: basic, username, password}")
+      .refine(isHttpUrl, "must be an http:// or https:// URL")
+      .refine(hasNoUrlCredentials, "must not hold user:password@; use auth: {type: basic, username, password}")
       .refine((u) => !URL.canParse(u) || new URL(u).hash === "", "must not have a #fragment (it is never sent)"),
     /** json-array (default): one JSON array per batch; ndjson: one event per line. */
     format: z.enum(["json-array", "ndjson"], "must be json-array or ndjson").optional(),
@@ -46,9 +45,7 @@ export const webhookSinkSchema = z
       )
       .optional(),
     /** Milliseconds: one number for all three, or each on its own. */
-    timeoutMs: z
-      .union([timeoutMs, z.strictObject({ connect: timeoutMs.optional(), headers: timeoutMs.optional(), body: timeoutMs.optional() })], "must be milliseconds, or {connect, headers, body} in milliseconds")
-      .optional(),
+    timeoutMs: httpTimeoutsSchema.optional(),
     tls: sinkTlsSchema.optional(),
     ...sinkDeliveryShape,
   })

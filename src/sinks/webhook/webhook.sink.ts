@@ -6,6 +6,7 @@ import { gzip as gzipCallback } from "node:zlib";
 import type { Logger } from "pino";
 import { Agent, request, type Dispatcher } from "undici";
 import { packageVersion } from "../../version.js";
+import { ANSWER_DRAIN_LIMIT, readAnswerHead } from "../http-answer-head.js";
 import { SinkRejectedError, SinkUnavailableError, type Sink, type SinkRecord, type SinkTestStep } from "../sink.js";
 import type { SinkContext } from "../sink-context.js";
 import { retryAfterMs, sinkTestRecord, tlsConnectionOptions } from "../sink-settings.js";
@@ -20,9 +21,8 @@ const gzip = promisify(gzipCallback);
 export const WEBHOOK_TIMEOUT_DEFAULTS = Object.freeze({ connect: 10_000, headers: 30_000, body: 30_000 });
 /** Characters of the receiver's answer kept as a refusal reason (the dead-letter table shows it). */
 const REASON_CHARS = 500;
-/** Bytes of an error answer read; the rest is drained (so the connection is kept) up to DRAIN_LIMIT. */
+/** Bytes of an error answer read; the rest is drained (so the connection is kept) up to ANSWER_DRAIN_LIMIT. */
 const ANSWER_HEAD_BYTES = 4096;
-const DRAIN_LIMIT = 1024 * 1024;
 
 /** What one POST came to: delivered, refused (a 4xx the events themselves caused), or failed (retry the batch). */
 type PostOutcome = { kind: "delivered"; status: number } | { kind: "refused"; status: number; reason: string } | { kind: "failed"; status?: number; error: Error; detail: string; fix: string };
@@ -213,10 +213,10 @@ export class WebhookSink implements Sink {
     }
     const status = response.statusCode;
     if (status >= 200 && status < 300) {
-      await response.body.dump({ limit: DRAIN_LIMIT }).catch(() => undefined);
+      await response.body.dump({ limit: ANSWER_DRAIN_LIMIT }).catch(() => undefined);
       return { kind: "delivered", status };
     }
-    const answer = this.scrub(await readAnswerHead(response));
+    const answer = this.scrub(await readAnswerText(response));
     const said = answer === "" ? "" : `; it said: ${answer.slice(0, 200)}`;
     const configuration = explainConfigurationStatus(status, safeLocation(header(response.headers, "location"), this.url));
     if (configuration) {
@@ -268,26 +268,8 @@ export class WebhookSink implements Sink {
 }
 
 /** The start of an error answer as one line of text; the rest is drained so the connection can be reused. */
-async function readAnswerHead(response: Dispatcher.ResponseData): Promise<string> {
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let total = 0;
-  try {
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      if (kept < ANSWER_HEAD_BYTES) {
-        chunks.push(chunk);
-        kept += chunk.length;
-      }
-      if (total > DRAIN_LIMIT) {
-        response.body.destroy();
-        break;
-      }
-    }
-  } catch {
-    // A body cut short still has a status worth reporting.
-  }
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks).subarray(0, ANSWER_HEAD_BYTES));
+async function readAnswerText(response: Dispatcher.ResponseData): Promise<string> {
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(await readAnswerHead(response, ANSWER_HEAD_BYTES));
   return text.replace(/\s+/g, " ").trim();
 }
 
