@@ -6,7 +6,8 @@
  * throttled requests, and the requests of a second, unchanged run.
  *
  * Env: BENCH_PROFILE (realistic | scaled | both; default both), BENCH_FINDINGS, BENCH_LATENCY_MS, BENCH_RATE,
- * BENCH_PAGE (500), BENCH_CONCURRENCY (slices in flight; default from the profile).
+ * BENCH_PAGE (500), BENCH_CONCURRENCY (slices in flight; default from the profile), BENCH_CEILING_ROUNDS (times the
+ * 40 recorded pages are replayed for the engine's ceiling, bench/sync-replay.ts; default 5, 0 skips it).
  * The engine runs in this process, with the heap flag the CLI runs with (see package.json).
  */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -20,6 +21,7 @@ import { SyncEngine } from "../src/sync/sync-engine.js";
 import { loadWizSchema } from "../src/sync/wiz-schema-file.js";
 import { simulatorAdmin, startSimulatorProcess } from "./simulator-process.js";
 import { measureEngineFloor } from "./sync-floor.js";
+import { measureEngineCeiling } from "./sync-replay.js";
 
 interface Profile {
   name: string;
@@ -103,6 +105,10 @@ async function runProfile(profile: Profile): Promise<Record<string, unknown>> {
     const [second] = await engine.runOnce();
     await engine.drain(60_000);
     const secondLog = await simulatorAdmin<{ requests: LoggedRequest[] }>(info, "GET", "requests?last=100000");
+    // Last, with the RSS sampler stopped: the replay runs a second engine in this process.
+    clearInterval(sampler);
+    const ceilingRounds = Number(process.env.BENCH_CEILING_ROUNDS ?? 5);
+    const engineCeiling = ceilingRounds > 0 ? await measureEngineCeiling(info, { pages: 40, rounds: ceilingRounds, pageSize: PAGE }) : undefined;
 
     return {
       profile: profile.name,
@@ -121,6 +127,8 @@ async function runProfile(profile: Profile): Promise<Record<string, unknown>> {
       engineSystemCpuMicrosPerRecord: round(cpu.system / Math.max(1, records)),
       simulatorCpuMicrosPerRecord: simulatorMicros === undefined ? null : round(simulatorMicros),
       engineFloorMicrosPerRecord: floor?.microsPerRecord ?? null,
+      // The engine alone against recorded pages replayed at no cost (one slice, no limit): what it could take.
+      engineCeiling: engineCeiling ? { ...engineCeiling, ratioToThisLimit: round(engineCeiling.recordsPerSecond / ceiling) } : null,
       cpuBudget: {
         cores: availableParallelism(),
         // Cores the engine (as measured) and the simulator need together to run at 90% of the limit.
@@ -170,7 +178,13 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
   }
   const targets = "targets: >= 0.9 of the limit, peak RSS < 300 MB, no throttling after the first minute, a handful of requests for an unchanged run";
-  console.log(`\nbench:sync  ${results.map((r) => `${String(r.profile)}: ${String(r.recordsPerSecond)}/s (${Math.round(Number(r.ratioToLimit) * 100)}% of the limit), ${String(r.peakRssMB)} MB, unchanged run ${String((r.unchangedRun as { requests: number }).requests)} requests`).join("; ")}\n${targets}`);
+  const ceilingOf = (r: Record<string, unknown>): string => {
+    const c = r.engineCeiling as { recordsPerSecond: number; engineCpuMicrosPerRecord: number } | null;
+    return c ? `, engine ceiling ${c.recordsPerSecond}/s at ${c.engineCpuMicrosPerRecord} µs/record` : "";
+  };
+  console.log(
+    `\nbench:sync  ${results.map((r) => `${String(r.profile)}: ${String(r.recordsPerSecond)}/s (${Math.round(Number(r.ratioToLimit) * 100)}% of the limit), ${String(r.peakRssMB)} MB, engine ${String(r.engineCpuMicrosPerRecord)} µs/record (target <= 30)${ceilingOf(r)}, unchanged run ${String((r.unchangedRun as { requests: number }).requests)} requests`).join("; ")}\n${targets}`,
+  );
 }
 
 main().catch((error: unknown) => {
