@@ -16,7 +16,7 @@ export function childNodeArgs(): string[] {
  */
 export async function startListeningProcess(main: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   const script = fileURLToPath(new URL(`../src/${main}`, import.meta.url));
-  const child = spawn(process.execPath, ["--max-old-space-size=1024", ...childNodeArgs(), script, ...args], { stdio: ["ignore", "pipe", "inherit"], ...(env ? { env } : {}) });
+  const child = spawn(process.execPath, ["--max-old-space-size=1024", "--max-semi-space-size=32", ...childNodeArgs(), script, ...args], { stdio: ["ignore", "pipe", "inherit"], ...(env ? { env } : {}) });
   let out = "";
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.setEncoding("utf8").on("data", (c: string) => {
