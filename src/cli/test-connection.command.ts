@@ -6,9 +6,17 @@ import { formatCliError } from "./error-report.js";
 import { EXIT_CODES, EXIT_CODES_HELP, exitCodeFor, type ExitCode } from "./exit-codes.js";
 import { cliLogger } from "./cli-logger.js";
 import { resolveCliSettings } from "./cli-settings.js";
+import { CliInputError } from "./cli-input-error.js";
+import { ConfigError } from "../sync/config-error.js";
+import { loadSyncConfigFile } from "../sync/config-loader.js";
+import { WizFilterValidator } from "../sync/filter-validator.js";
+import type { ConnectorConfig } from "../sync/sync-config.js";
+import { loadWizSchema } from "../sync/wiz-schema-file.js";
 
 interface TestConnectionFlags extends ConnectionFlags {
   feature?: string[];
+  config?: string;
+  connector?: string;
   output?: "json" | "table";
   verbose?: boolean;
 }
@@ -25,6 +33,8 @@ export function registerTestConnectionCommand(program: Command, io: CliIo): void
       ),
     )
     .addOption(new Option("--output <format>", "table (default) or json (the structured report)").choices(["json", "table"]))
+    .option("-c, --config <file>", "check a connector of this config file (its connection, and the features of its streams)")
+    .option("--connector <id>", "with --config: which connector (default: the only one)")
     .option("--verbose", "log requests and the (secret-free) connection settings to stderr");
   addConnectionOptions(command);
   command.addHelpText("after", `\nExits 0 when every check passes or is skipped; otherwise with the code of the first failure.\n\n${EXIT_CODES_HELP}`);
@@ -32,9 +42,14 @@ export function registerTestConnectionCommand(program: Command, io: CliIo): void
     let secret: string | undefined;
     try {
       const verbose = flags.verbose === true;
-      const settings = resolveCliSettings(flags, io, verbose);
+      const fromConfig = flags.config ? connectorFromConfig(flags.config, flags.connector, io) : undefined;
+      const settings = fromConfig?.connection ?? resolveCliSettings(flags, io, verbose);
       secret = settings.clientSecret;
-      const report = await checkConnection(settings, { features: flags.feature ?? DEFAULT_FEATURES, logger: cliLogger(io, verbose) });
+      // A connector's own streams decide what to check (streams without a probe of their own are named).
+      const features = flags.feature ?? fromConfig?.streams.map((s) => s.name).filter((name) => FEATURES.includes(name)) ?? DEFAULT_FEATURES;
+      const unprobed = fromConfig?.streams.map((s) => s.name).filter((name) => !FEATURES.includes(name)) ?? [];
+      if (unprobed.length > 0) io.stderr.write(`note: ${unprobed.join(", ")} ${unprobed.length === 1 ? "has" : "have"} no probe of its own yet; \`wizbridge sync --stream <name>\` checks them end to end.\n`);
+      const report = await checkConnection(settings, { features, logger: cliLogger(io, verbose) });
       await writeOut(io.stdout, flags.output === "json" ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       io.setExitCode(reportExitCode(report));
     } catch (error) {
@@ -87,4 +102,19 @@ function featureList(value: string): string[] {
     if (!FEATURES.includes(name)) throw new InvalidArgumentError(`unknown feature "${name}"; known: ${FEATURES.join(", ")}.`);
   }
   return names;
+}
+
+/** The connector to check from a config file: the named one, or the only one. */
+function connectorFromConfig(path: string, id: string | undefined, io: CliIo): ConnectorConfig {
+  let config;
+  try {
+    config = loadSyncConfigFile(path, { validator: new WizFilterValidator(loadWizSchema()), env: io.env, onWarning: (m) => io.stderr.write(`warning: ${m}\n`) });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliInputError(error.message, "fix the config file at the keys named; nothing was sent to Wiz.");
+    throw error;
+  }
+  const ids = config.connectors.map((c) => c.id);
+  const connector = id ? config.connectors.find((c) => c.id === id) : config.connectors.length === 1 ? config.connectors[0] : undefined;
+  if (!connector) throw new CliInputError(id ? `no connector "${id}" in ${path}.` : `${path} has ${ids.length} connectors.`, `pick one with --connector <id>: ${ids.join(", ")}.`);
+  return connector;
 }

@@ -222,6 +222,20 @@ describe("wizbridge <resource> <operation> against the simulator (built CLI)", (
     expect(run.stdout).not.toMatch(/FAIL/);
   });
 
+  it("test-connection --config checks a connector's connection and its streams' features; a missing --connector is named", async () => {
+    const config = join(dir, "two-connectors.yaml");
+    const connector = (id: string, streams: string) =>
+      [`  - id: ${id}`, `    connection: {clientId: ${sim.clientId}, clientSecret: "\${WIZ_CLIENT_SECRET}", endpoint: ${sim.graphqlUrl}, tokenUrl: ${sim.tokenUrl}, allowNonWizHosts: true}`, "    sinks: [out]", `    streams: {${streams}}`].join("\n");
+    writeFileSync(config, ["connectors:", connector("a", "issues: true, projects: true, threats: true"), connector("b", "issues: true"), "sinks:", "  out: {type: stdout}"].join("\n"));
+    const run = await cli(["test-connection", "--config", config, "--connector", "a"], { connection: false });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.match(/PASS {2}data/g)).toHaveLength(2);
+    expect(run.stderr).toMatch(/threats has no probe of its own yet/);
+    const ambiguous = await cli(["test-connection", "--config", config], { connection: false });
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(/has 2 connectors[\s\S]*--connector <id>: a, b/);
+  });
+
   it("test-connection fails, exits non-zero and names the scope to grant for a scope-limited account", async () => {
     const run = await cli(["test-connection", "--output", "json"], { env: { WIZ_CLIENT_ID: limited.clientId, WIZ_CLIENT_SECRET: limited.clientSecret } });
     expect(run.code).toBe(4);
