@@ -16,8 +16,14 @@ export const sourceAuthSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("hmac"),
     secret: z.string().min(16, "use a secret of at least 16 characters"),
-    /** Header carrying the hex HMAC-SHA256 of the raw body, optionally prefixed `sha256=`. */
+    /** Header carrying the hex HMAC-SHA256 of `<timestamp>.<raw body>`, optionally prefixed `sha256=`. */
     header: z.string().min(1).default("x-wizbridge-signature"),
+    /** Header carrying the Unix time (seconds) the sender signed at; part of what is signed. */
+    timestampHeader: z.string().min(1).default("x-wizbridge-timestamp"),
+    /** A signature older or newer than this, or seen before within it, is refused (replays). */
+    replayWindowSeconds: z.number().int().min(10).max(86_400).default(300),
+    /** false: also take a signature of the body alone without a timestamp (GitHub style), with no replay protection. */
+    requireTimestamp: z.boolean().default(true),
   }),
   /** Only for a receiver bound to localhost or behind an authenticating proxy. */
   z.strictObject({ type: z.literal("none") }),

@@ -139,25 +139,50 @@ describe("POST /ingest/:source", () => {
     await logged.inject({ method: "POST", url: "/ingest/falco", headers: bearer, payload: JSON.stringify(falco) });
     await logged.inject({ method: "POST", url: "/ingest/falco", headers: { ...bearer, authorization: "Bearer wrong-token-abcdefghijkl" }, payload: "{}" });
     const body = fixtureText("aws-waf-log-block-sqli-header.json");
-    await logged.inject({ method: "POST", url: "/ingest/aws-waf", headers: { "content-type": "application/json", "x-wizbridge-signature": hmacSignature(SECRET, body) }, payload: body });
+    const at = Math.floor(Date.now() / 1000);
+    await logged.inject({ method: "POST", url: "/ingest/aws-waf", headers: { "content-type": "application/json", "x-wizbridge-timestamp": String(at), "x-wizbridge-signature": hmacSignature(SECRET, body, at) }, payload: body });
     await logged.close();
     expect(logs).toContain("/ingest/falco");
     expect(logs).not.toContain(TOKEN);
     expect(logs).not.toContain("wrong-token-abcdefghijkl");
     expect(logs).not.toContain(SECRET);
-    expect(logs).not.toContain(hmacSignature(SECRET, body).slice(7));
+    expect(logs).not.toContain(hmacSignature(SECRET, body, at).slice(7));
   });
 
-  it("HMAC auth over the raw body: right signature accepted, tampered body or missing signature 401", async () => {
+  it("HMAC auth over timestamp and raw body: right signature accepted once; tampered, replayed, stale or unsigned 401", async () => {
     const body = fixtureText("aws-waf-log-block-sqli-header.json");
-    const ok = await app.inject({ method: "POST", url: "/ingest/aws-waf", headers: { "content-type": "application/json", "x-wizbridge-signature": hmacSignature(SECRET, body) }, payload: body });
-    expect(ok.statusCode).toBe(202);
-    const tampered = await app.inject({ method: "POST", url: "/ingest/aws-waf", headers: { "content-type": "application/json", "x-wizbridge-signature": hmacSignature(SECRET, body) }, payload: body.replace("BLOCK", "COUNT") });
+    const at = Math.floor(Date.now() / 1000);
+    const signed = (ts: number, text = body, signedText = body) => ({ "content-type": "application/json", "x-wizbridge-timestamp": String(ts), "x-wizbridge-signature": hmacSignature(SECRET, signedText, ts), _payload: text });
+    const send = (h: ReturnType<typeof signed>) => {
+      const { _payload, ...headers } = h;
+      return app.inject({ method: "POST", url: "/ingest/aws-waf", headers, payload: _payload });
+    };
+    const first = signed(at);
+    expect((await send(first)).statusCode).toBe(202);
+    const replay = await send(first);
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().message).toMatch(/already received \(a replay\)/);
+    const tampered = await send(signed(at + 1, body.replace("BLOCK", "COUNT"), body));
     expect(tampered.statusCode).toBe(401);
     expect(tampered.body).not.toContain(SECRET);
+    const stale = await send(signed(at - 3600));
+    expect(stale.statusCode).toBe(401);
+    expect(stale.json().message).toMatch(/outside the 300 s window/);
+    const bodyOnly = await app.inject({ method: "POST", url: "/ingest/aws-waf", headers: { "content-type": "application/json", "x-wizbridge-signature": hmacSignature(SECRET, body) }, payload: body });
+    expect(bodyOnly.statusCode).toBe(401);
+    expect(bodyOnly.json().fix).toMatch(/requireTimestamp: false/);
     const missing = await app.inject({ method: "POST", url: "/ingest/aws-waf", headers: { "content-type": "application/json" }, payload: body });
     expect(missing.statusCode).toBe(401);
     expect((await storedIds()).length).toBe(1);
+  });
+
+  it("HMAC with requireTimestamp: false also takes a signature of the body alone (GitHub style)", async () => {
+    const legacy = Fastify();
+    await registerIngestRoutes(legacy, { intake, config: parseRuntimeConfig({ sources: { "aws-waf": { auth: { type: "hmac", secret: SECRET, requireTimestamp: false } } } }) });
+    const body = fixtureText("aws-waf-log-block-sqli-header.json");
+    const ok = await legacy.inject({ method: "POST", url: "/ingest/aws-waf", headers: { "content-type": "application/json", "x-wizbridge-signature": hmacSignature(SECRET, body) }, payload: body });
+    expect(ok.statusCode).toBe(202);
+    await legacy.close();
   });
 
   it("bodies over the limit (10 MB): 413 with a clear message; the server keeps serving", async () => {

@@ -3,7 +3,7 @@ import { RUNTIME_SOURCES } from "../../model/runtime-alert.js";
 import type { RuntimeSource } from "../../model/runtime-alert.js";
 import { isRuntimeSource } from "../adapters/runtime-adapter.registry.js";
 import type { RuntimeConfig, SourceAuth } from "../runtime-config.js";
-import { verifyBearer, verifyHmac } from "./ingest-auth.js";
+import { HmacVerifier, verifyBearer } from "./ingest-auth.js";
 import { BodyFormatError, recordsOfBody, type BodyFormat } from "./json-records.js";
 import type { RuntimeIntake } from "./runtime-intake.service.js";
 
@@ -73,6 +73,7 @@ const INGEST_ROUTE_SCHEMA = {
  * field), 422 none accepted. Encapsulated: its body parser and error handler touch no other route.
  */
 export async function registerIngestRoutes(app: FastifyInstance, deps: IngestRouteDeps): Promise<void> {
+  const hmacVerifier = new HmacVerifier();
   const limits = deps.config.intake;
   const enabled = new Map<RuntimeSource, SourceAuth>();
   for (const source of RUNTIME_SOURCES) {
@@ -121,7 +122,7 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestRou
         const source = request.params.source as RuntimeSource;
         const auth = enabled.get(source) as SourceAuth;
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const hmac = verifyHmac(auth, request.headers, body, source);
+        const hmac = hmacVerifier.verify(auth, request.headers, body, source);
         if (!hmac.ok) return sendError(reply, 401, "unauthorized", `Authentication failed: ${hmac.problem}.`, hmac.fix);
         const format = formatOf(request.headers["content-type"]);
         if (!format) {
