@@ -4,8 +4,6 @@
  * CPU per record are the engine's alone, with no simulator sharing the machine. One slice (a replay cannot
  * honour slice filters), no rate limit, no injected latency: records/s is what one walk can take.
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +16,7 @@ import { WizFilterValidator } from "../src/sync/filter-validator.js";
 import { vulnerabilityFindingsStream } from "../src/sync/streams/vulnerability-findings.stream.js";
 import { SyncEngine } from "../src/sync/sync-engine.js";
 import { loadWizSchema } from "../src/sync/wiz-schema-file.js";
-import { childNodeArgs } from "./listening-process.js";
+import { startListeningScript, stopChild } from "./listening-process.js";
 
 export interface ReplaySource {
   graphqlUrl: string;
@@ -42,17 +40,8 @@ export async function measureEngineCeiling(source: ReplaySource, options: { page
   const recordedFile = join(dir, "pages.json");
   writeFileSync(recordedFile, JSON.stringify(await recordPages(source, options.pages, options.pageSize)));
   const script = fileURLToPath(new URL("./replay-server.main.js", import.meta.url));
-  const child = spawn(process.execPath, ["--max-old-space-size=1024", ...childNodeArgs(), script, recordedFile, String(options.rounds)], { stdio: ["ignore", "pipe", "inherit"] });
+  const { child, url } = await startListeningScript(script, [recordedFile, String(options.rounds)]);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child.stdout.setEncoding("utf8").on("data", (c: string) => {
-        out += c;
-        const m = /listening (\S+)/u.exec(out);
-        if (m?.[1]) resolve(m[1]);
-      });
-      child.once("exit", (code) => reject(new Error(`the replay server exited (${String(code)}) before listening: ${out}`)));
-    });
     const config = buildSyncConfig(
       {
         dataDir: dir,
@@ -95,8 +84,7 @@ export async function measureEngineCeiling(source: ReplaySource, options: { page
       await store.close();
     }
   } finally {
-    child.kill("SIGTERM");
-    await once(child, "exit").catch(() => undefined);
+    await stopChild(child);
     rmSync(dir, { recursive: true, force: true });
   }
 }

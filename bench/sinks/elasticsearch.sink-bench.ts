@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { request } from "undici";
 import { ElasticsearchSink } from "../../src/sinks/elasticsearch/elasticsearch.sink.js";
 import { elasticsearchSinkSchema } from "../../src/sinks/elasticsearch/elasticsearch.sink-type.js";
 import type { FakeElasticsearchOptions } from "../fakes/elasticsearch-server.js";
-import { childNodeArgs } from "../listening-process.js";
+import { startListeningScript, stopChild } from "../listening-process.js";
 import type { SinkBenchCase } from "./sink-bench-case.js";
 
 const USER = "bench-writer";
@@ -26,7 +25,7 @@ export const elasticsearchSinkBench: SinkBenchCase = {
 
   async start(logger: Logger) {
     const options: FakeElasticsearchOptions = { users: { [USER]: PASSWORD }, storeSources: false };
-    const { child, url } = await startClusterProcess(options);
+    const { child, url } = await startListeningScript(fileURLToPath(new URL("../fakes/elasticsearch-server.js", import.meta.url)), [JSON.stringify(options)]);
     const mode = process.env.BENCH_ES_MODE === "data-stream" ? "data-stream" : "index";
     const settings = elasticsearchSinkSchema.parse({ type: "elasticsearch", url, auth: { type: "basic", username: USER, password: PASSWORD }, mode });
     const sink = new ElasticsearchSink("bench-elasticsearch", settings, { logger, baseDir: process.cwd(), now: Date.now });
@@ -40,25 +39,8 @@ export const elasticsearchSinkBench: SinkBenchCase = {
       },
       async stop() {
         await sink.close();
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        await exited;
+        await stopChild(child);
       },
     };
   },
 };
-
-async function startClusterProcess(options: FakeElasticsearchOptions): Promise<{ child: ChildProcess; url: string }> {
-  const script = fileURLToPath(new URL("../fakes/elasticsearch-server.js", import.meta.url));
-  const child = spawn(process.execPath, ["--max-old-space-size=1024", ...childNodeArgs(), script, JSON.stringify(options)], { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      const match = /listening (\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`the fake cluster exited (${String(code)}) before listening: ${out}`)));
-  });
-  return { child, url };
-}

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { request } from "undici";
 import { FakeSplunkHecServer, type FakeSplunkHecOptions } from "../fakes/splunk-hec-server.js";
-import { childNodeArgs } from "../listening-process.js";
+import { startListeningScript, stopChild } from "../listening-process.js";
 import { splunkHecSinkSchema } from "../../src/sinks/splunk-hec/splunk-hec.sink-type.js";
 import { SplunkHecSink } from "../../src/sinks/splunk-hec/splunk-hec.sink.js";
 import type { SinkBenchCase } from "./sink-bench-case.js";
@@ -57,16 +56,7 @@ async function startFake(): Promise<RunningFake> {
       stop: () => fake.close(),
     };
   }
-  const child: ChildProcess = spawn(process.execPath, ["--max-old-space-size=2048", ...childNodeArgs(), script, JSON.stringify(FAKE_OPTIONS)], { stdio: ["ignore", "pipe", "inherit"] });
-  const [url, token] = await new Promise<[string, string]>((resolve, reject) => {
-    let out = "";
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      const m = /listening (\S+) (\S+)/u.exec(out);
-      if (m?.[1] && m[2]) resolve([m[1], m[2]]);
-    });
-    child.once("exit", (code) => reject(new Error(`the fake HEC exited (${String(code)}) before listening: ${out}`)));
-  });
+  const { child, url, rest: token } = await startListeningScript(script, [JSON.stringify(FAKE_OPTIONS)], { nodeArgs: ["--max-old-space-size=2048"] });
   return {
     url,
     token,
@@ -74,11 +64,6 @@ async function startFake(): Promise<RunningFake> {
       const response = await request(`${url}/_fake/stats`);
       return (await response.body.json()) as { events: number; indexed: number };
     },
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      child.kill("SIGTERM");
-      await exited;
-    },
+    stop: () => stopChild(child),
   };
 }

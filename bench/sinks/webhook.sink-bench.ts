@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { request } from "undici";
 import { WebhookSink } from "../../src/sinks/webhook/webhook.sink.js";
 import { webhookSinkSchema } from "../../src/sinks/webhook/webhook.sink-type.js";
 import type { WebhookReceiverOptions } from "../fakes/webhook-receiver.js";
+import { startListeningScript, stopChild } from "../listening-process.js";
 import type { SinkBenchCase } from "./sink-bench-case.js";
 
 const SIGNING_SECRET = "bench-signing-secret-0123456789";
@@ -25,7 +25,7 @@ export const webhookSinkBench: SinkBenchCase = {
 
   async start(logger: Logger) {
     const options: WebhookReceiverOptions = { signingSecret: SIGNING_SECRET, auth: { type: "bearer", token: TOKEN }, keep: "ids", recordRequests: false };
-    const { child, url } = await startReceiverProcess(options);
+    const { child, url } = await startListeningScript(fileURLToPath(new URL("../fakes/webhook-receiver.js", import.meta.url)), [JSON.stringify(options)]);
     const settings = webhookSinkSchema.parse({
       type: "webhook",
       url,
@@ -43,25 +43,8 @@ export const webhookSinkBench: SinkBenchCase = {
       },
       async stop() {
         await sink.close();
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        await exited;
+        await stopChild(child);
       },
     };
   },
 };
-
-async function startReceiverProcess(options: WebhookReceiverOptions): Promise<{ child: ChildProcess; url: string }> {
-  const script = fileURLToPath(new URL("../fakes/webhook-receiver.js", import.meta.url));
-  const child = spawn(process.execPath, ["--max-old-space-size=1024", script, JSON.stringify(options)], { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      const match = /listening (\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`the webhook receiver exited (${String(code)}) before listening: ${out}`)));
-  });
-  return { child, url };
-}
