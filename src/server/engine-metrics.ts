@@ -1,4 +1,3 @@
-import { ConnectorRepository } from "../store/connector.repository.js";
 import { connectorStatuses } from "../sync/connector-status.js";
 import type { StoreDb } from "../store/store-database.js";
 import { BATCH_LATENCY_BUCKETS } from "../sync/sink-delivery-stats.js";
@@ -17,10 +16,11 @@ function label(value: string): string {
 export async function engineMetrics(engine: SyncEngine, db: StoreDb, webhooks?: WizWebhookIntake): Promise<string> {
   const lines: string[] = [];
   lines.push("# HELP wizbridge_connector_state 1 for the state each connector is in.", "# TYPE wizbridge_connector_state gauge");
-  for (const c of await new ConnectorRepository(db).list()) {
+  // One read of the connectors: their states, and the health derived from runs and sinks.
+  const statuses = await connectorStatuses(db, { runs: 0 });
+  for (const c of statuses) {
     for (const state of STATES) lines.push(`wizbridge_connector_state{connector="${label(c.id)}",state="${state}"} ${c.state === state ? 1 : 0}`);
   }
-  const statuses = await connectorStatuses(db, { runs: 0 });
   lines.push("# HELP wizbridge_connector_healthy 0 when the connector failed, a stream's latest runs failed, or a sink is failing.", "# TYPE wizbridge_connector_healthy gauge");
   for (const c of statuses) lines.push(`wizbridge_connector_healthy{connector="${label(c.id)}"} ${c.healthy ? 1 : 0}`);
   lines.push("# HELP wizbridge_stream_consecutive_failures Runs of the stream that failed since its last success.", "# TYPE wizbridge_stream_consecutive_failures gauge");

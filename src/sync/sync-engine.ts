@@ -277,6 +277,14 @@ export class SyncEngine {
     return true;
   }
 
+  /** A connector's scheduler waits here until its next run, a stop, or "sync now" (requestRun). */
+  private async sleepUnlessWoken(connectorId: string, ms: number, signal: AbortSignal): Promise<void> {
+    const wake = new AbortController();
+    this.wakeSchedulers.set(connectorId, wake);
+    await this.sleep(ms, AbortSignal.any([signal, wake.signal])).catch(() => undefined);
+    this.wakeSchedulers.delete(connectorId);
+  }
+
   private async scheduleConnector(connector: ConnectorConfig, signal: AbortSignal): Promise<void> {
     const connectors = new ConnectorRepository(this.options.store.db);
     const lastStarted = new Map<StreamName, number>();
@@ -303,18 +311,12 @@ export class SyncEngine {
       const upcoming = connector.streams.map((s) => nextRunAt(s.schedule, lastStarted.get(s.name), now)).filter((t): t is number => t !== undefined);
       if (upcoming.length === 0) {
         // Only one-shot streams, all done: stay up for delivery (and "sync now") until stopped.
-        const wake = new AbortController();
-        this.wakeSchedulers.set(connector.id, wake);
-        await this.sleep(2 ** 31 - 1, AbortSignal.any([signal, wake.signal])).catch(() => undefined);
-        this.wakeSchedulers.delete(connector.id);
+        await this.sleepUnlessWoken(connector.id, 2 ** 31 - 1, signal);
         continue;
       }
       const next = Math.min(...upcoming);
       await connectors.setState(connector.id, "scheduled", { detail: `next run at ${new Date(next).toISOString()}`, nextRunAt: next }, now);
-      const wake = new AbortController();
-      this.wakeSchedulers.set(connector.id, wake);
-      await this.sleep(Math.max(0, next - now), AbortSignal.any([signal, wake.signal])).catch(() => undefined);
-      this.wakeSchedulers.delete(connector.id);
+      await this.sleepUnlessWoken(connector.id, Math.max(0, next - now), signal);
     }
   }
 }
