@@ -74,10 +74,6 @@ export class OutboxDispatcher {
     return this.failuresInRow > 0;
   }
 
-  get delivered(): number {
-    return this.stats.snapshot().delivered;
-  }
-
   status(): SinkDeliveryStatus {
     return { sinkId: this.sinkId, state: this.circuit.state, lastError: this.lastError, failingSince: this.failingSince, consecutiveFailures: this.failuresInRow, ...this.stats.snapshot() };
   }
@@ -126,24 +122,6 @@ export class OutboxDispatcher {
       if (!(await entry.done)) break;
       await this.acknowledge(entry.last);
     }
-  }
-
-  /** Delivers one batch without retrying; returns how many events left the outbox for this sink (0 when it was empty). */
-  async deliverBatch(): Promise<number> {
-    const { db, connectorId, sink } = this.options;
-    const rows = await this.readBatch(await new SinkOffsetRepository(db).offset(connectorId, sink.id));
-    if (rows.length === 0) return 0;
-    const started = this.options.now();
-    let remaining: readonly OutboxRow[] = rows;
-    let dead = 0;
-    while (remaining.length > 0) {
-      const result = await this.writeOnce(remaining);
-      remaining = result.left;
-      dead += result.dead;
-    }
-    this.stats.batchDelivered(rows.length - dead, this.options.now() - started);
-    await this.acknowledge((rows[rows.length - 1] as OutboxRow).seq);
-    return rows.length;
   }
 
   /** Writes the dead letters of this connector and sink again; those the sink takes are marked replayed. */
