@@ -1,9 +1,9 @@
-import { createConnection } from "node:net";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { NatsSink } from "../../src/sinks/nats/nats.sink.js";
 import type { SinkBenchCase } from "./sink-bench-case.js";
+import { tcpPortOpen } from "../tcp-port-open.js";
 
 /** The local server the bench writes to (BENCH_NATS_SERVER to point elsewhere). */
 const SERVER = process.env.BENCH_NATS_SERVER ?? "127.0.0.1:4222";
@@ -18,18 +18,7 @@ export const natsSinkBench: SinkBenchCase = {
 
   async unavailable() {
     const [host = "127.0.0.1", port = "4222"] = SERVER.replace(/^nats:\/\//, "").split(":");
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host, port: Number(port) });
-      socket.setTimeout(2_000, () => {
-        socket.destroy();
-        resolve(false);
-      });
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
+    const open = await tcpPortOpen(Number(port), host);
     return open ? undefined : `no NATS server at ${SERVER} (start nats-server -js)`;
   },
 

@@ -1,9 +1,9 @@
-import { createConnection } from "node:net";
 import amqp, { type ConsumeMessage } from "amqplib";
 import type { Logger } from "pino";
 import { rabbitmqSinkSchema } from "../../src/sinks/rabbitmq/rabbitmq.sink-type.js";
 import { RabbitmqSink } from "../../src/sinks/rabbitmq/rabbitmq.sink.js";
 import type { SinkBenchCase } from "./sink-bench-case.js";
+import { tcpPortOpen } from "../tcp-port-open.js";
 
 /** The local broker the bench writes to (BENCH_RABBITMQ_URL to point elsewhere). */
 const URL_ = process.env.BENCH_RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672/";
@@ -18,18 +18,7 @@ export const rabbitmqSinkBench: SinkBenchCase = {
 
   async unavailable() {
     const url = new URL(URL_);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host: url.hostname, port: Number(url.port || 5672) });
-      socket.setTimeout(2_000, () => {
-        socket.destroy();
-        resolve(false);
-      });
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
+    const open = await tcpPortOpen(Number(url.port || 5672), url.hostname);
     return open ? undefined : `no RabbitMQ broker at ${url.host} (start rabbitmq-server)`;
   },
 

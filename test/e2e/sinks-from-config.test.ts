@@ -1,10 +1,10 @@
 import { writeFileSync } from "node:fs";
-import { createConnection } from "node:net";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tcpPortOpen } from "../../bench/tcp-port-open.js";
 import { FakeKafkaBroker } from "../../bench/fakes/kafka-broker.js";
 import { FakeElasticsearchServer } from "../../bench/fakes/elasticsearch-server.js";
 import { FakeSplunkHecServer } from "../../bench/fakes/splunk-hec-server.js";
@@ -33,13 +33,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
 
 // The real NATS server of the machine (CI starts it); a stream of this run's own. Elsewhere NATS may be
 // missing: the other sinks are still tested and the reason is printed.
-const natsUp = await new Promise<boolean>((resolve) => {
-  const socket = createConnection({ host: "127.0.0.1", port: 4222 }, () => {
-    socket.destroy();
-    resolve(true);
-  });
-  socket.on("error", () => resolve(false));
-});
+const natsUp = await tcpPortOpen(4222);
 if (!natsUp && process.env.CI === "true") throw new Error("NATS is not running on 127.0.0.1:4222; .ci/run starts it (start-stop-daemon ... nats-server -js).");
 if (!natsUp) console.warn("sinks-from-config: NATS is not running on 127.0.0.1:4222, so the nats sink is left out of this run.");
 const natsStream = `E2E_${process.pid}_${Date.now()}`;

@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SinkRejectedError, SinkUnavailableError, type SinkRecord } from "../../src/sinks/sink.js";
 import { natsSinkSchema, natsSinkType, type NatsSinkSettings } from "../../src/sinks/nats/nats.sink-type.js";
 import { NatsSink } from "../../src/sinks/nats/nats.sink.js";
+import { tcpPortOpen } from "../../bench/tcp-port-open.js";
 
 /**
  * Integration tests against real nats-server processes: the shared local server (127.0.0.1:4222, JetStream
@@ -23,22 +24,7 @@ const NATS_SERVER = ["/usr/sbin/nats-server", "/usr/local/bin/nats-server", "/us
 const SENTINEL = "SENTINEL-SECRET-123";
 const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
-function tcpOpen(port: number, host = "127.0.0.1"): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port });
-    socket.setTimeout(2_000, () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
-const sharedUp = await tcpOpen(4222);
+const sharedUp = await tcpPortOpen(4222);
 const unavailable = !sharedUp ? `no NATS server at ${SHARED} (start nats-server -js)` : !NATS_SERVER ? "the nats-server binary is not installed" : undefined;
 if (unavailable) console.warn(`skipping the NATS sink tests: ${unavailable}`);
 
@@ -90,7 +76,7 @@ class OwnedNatsServer {
 
   async launch(): Promise<void> {
     this.process = spawn(NATS_SERVER as string, ["-a", "127.0.0.1", "-p", String(this.port), "-js", "-sd", this.storeDir, ...this.extraArgs], { stdio: "ignore" });
-    await until(`nats-server on ${this.port}`, () => tcpOpen(this.port));
+    await until(`nats-server on ${this.port}`, () => tcpPortOpen(this.port));
   }
 
   /** SIGKILL: no goodbye to the clients, no flush beyond what the server already wrote. */
@@ -100,7 +86,7 @@ class OwnedNatsServer {
     const exited = new Promise((r) => child.once("exit", r));
     child.kill("SIGKILL");
     await exited;
-    await until(`port ${this.port} to close`, async () => !(await tcpOpen(this.port)));
+    await until(`port ${this.port} to close`, async () => !(await tcpPortOpen(this.port)));
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { openSync, closeSync, readFileSync, unlinkSync, writeSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -12,6 +12,7 @@ import { SinkRejectedError, SinkUnavailableError, type SinkRecord } from "../../
 import { RabbitmqConfigError } from "../../src/sinks/rabbitmq/rabbitmq-errors.js";
 import { rabbitmqSinkSchema, rabbitmqSinkType, type RabbitmqSinkSettings } from "../../src/sinks/rabbitmq/rabbitmq.sink-type.js";
 import { RabbitmqSink } from "../../src/sinks/rabbitmq/rabbitmq.sink.js";
+import { tcpPortOpen } from "../../bench/tcp-port-open.js";
 
 /**
  * Integration tests against the local RabbitMQ broker (127.0.0.1:5672, guest/guest). Every test uses an
@@ -24,21 +25,6 @@ const SENTINEL = "SENTINEL-SECRET-123";
 const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const exec = promisify(execFile);
 
-function tcpOpen(port: number, host = "127.0.0.1"): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port });
-    socket.setTimeout(2_000, () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
 async function rabbitmqctl(...args: string[]): Promise<string> {
   const { stdout } = await exec("rabbitmqctl", args, { timeout: 120_000 });
   return stdout;
@@ -50,7 +36,7 @@ const ctlWorks = await rabbitmqctl("status").then(
   () => true,
   () => false,
 );
-const brokerUp = ctlWorks || (await tcpOpen(5672));
+const brokerUp = ctlWorks || (await tcpPortOpen(5672));
 const unavailable = !brokerUp ? "no RabbitMQ broker at 127.0.0.1:5672 (start rabbitmq-server)" : !ctlWorks ? "rabbitmqctl does not work here (the tests stop and start the broker with it: run them as root or the rabbitmq user)" : undefined;
 if (unavailable) console.warn(`skipping the RabbitMQ sink tests: ${unavailable}`);
 
@@ -199,9 +185,9 @@ describe.skipIf(unavailable !== undefined)("RabbitmqSink against the local broke
   beforeAll(async () => {
     await acquireBrokerLock();
     // The run before ours may have died with the application stopped.
-    if (!(await tcpOpen(5672))) {
+    if (!(await tcpPortOpen(5672))) {
       await rabbitmqctl("start_app");
-      await until("RabbitMQ to accept connections", () => tcpOpen(5672), 120_000);
+      await until("RabbitMQ to accept connections", () => tcpPortOpen(5672), 120_000);
     }
     model = await amqp.connect(URL_);
     channel = await model.createChannel();
@@ -210,9 +196,9 @@ describe.skipIf(unavailable !== undefined)("RabbitmqSink against the local broke
   afterAll(async () => {
     try {
       // The restart test may have left the application stopped when it failed: always start it again.
-      if (!(await tcpOpen(5672))) {
+      if (!(await tcpPortOpen(5672))) {
         await rabbitmqctl("start_app").catch(() => "");
-        await until("RabbitMQ to accept connections again", () => tcpOpen(5672), 120_000);
+        await until("RabbitMQ to accept connections again", () => tcpPortOpen(5672), 120_000);
       }
       const admin = await amqp.connect(URL_);
       const ch = await admin.createChannel();
@@ -433,12 +419,12 @@ describe.skipIf(unavailable !== undefined)("RabbitmqSink against the local broke
       await until("some batches acknowledged", () => acknowledged >= 8);
       phase = "down";
       await rabbitmqctl("stop_app");
-      await until("the AMQP listener to close", async () => !(await tcpOpen(5672)));
+      await until("the AMQP listener to close", async () => !(await tcpPortOpen(5672)));
       // While the broker is down a write fails (fast: it does not wait in the client) and the outbox keeps the batch.
       await expect(sink.write([event(1e9)])).rejects.toBeInstanceOf(SinkUnavailableError);
     } finally {
       await rabbitmqctl("start_app");
-      await until("RabbitMQ to accept connections again", () => tcpOpen(5672), 120_000);
+      await until("RabbitMQ to accept connections again", () => tcpPortOpen(5672), 120_000);
       phase = "after";
     }
     await Promise.all(writers);
