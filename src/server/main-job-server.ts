@@ -3,7 +3,9 @@ import { dirname } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
 import { ApiTokenRepository } from "../store/api-token.repository.js";
-import { registerConnectorRoutes } from "./api/connectors.routes.js";
+import { API_PLUGINS } from "./api/api-plugins.js";
+import type { ApiContext } from "./api/api-context.js";
+import { OpenApiRegistry } from "./api/openapi-registry.js";
 import { ApiAuth } from "./auth/api-auth.js";
 import type { Logger } from "pino";
 import { portalOriginOf } from "../model/portal-links.js";
@@ -78,6 +80,7 @@ export async function startMainJobServer(options: MainJobServerOptions): Promise
     },
   });
   const apiAuth = new ApiAuth({ tokens: new ApiTokenRepository(session.store.db), now: options.now ?? Date.now });
+  const api: ApiContext = { session, auth: apiAuth, openapi: new OpenApiRegistry(), logger, now: options.now ?? Date.now };
   const auth = new Map<string, WebhookAuth>(config.connectors.flatMap((c) => (c.webhook && c.enabled ? [[c.id, c.webhook.auth] as const] : [])));
   let push: { intake: RuntimeIntake; connector: string; startPipeline: (httpUrl: string) => RuntimePipeline } | undefined;
   const plugins = [...(options.plugins ?? [])];
@@ -109,7 +112,7 @@ export async function startMainJobServer(options: MainJobServerOptions): Promise
     metricsPublic: config.server?.metricsPublic ?? false,
     readiness: () => storeReadiness(session),
     metrics: () => engineMetrics(session.engine, session.store.db, webhooks),
-    plugins: [(app) => registerWizWebhookRoutes(app, { intake: webhooks, connectors: auth }), (app) => registerConnectorRoutes(app, { session, auth: apiAuth }), ...plugins],
+    plugins: [(app) => registerWizWebhookRoutes(app, { intake: webhooks, connectors: auth }), ...API_PLUGINS.map((plugin) => (app: FastifyInstance) => plugin(app, api)), ...plugins],
   });
   const runtime: MainJobServer["runtime"] = push ? { intake: push.intake, connector: push.connector, pipeline: push.startPipeline(http.url) } : undefined;
   return {
