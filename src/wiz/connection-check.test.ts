@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { createServer as createTlsServer } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../sim/index.js";
-import { checkConnection, type ConnectionCheckResult } from "./connection-check.js";
+import { checkConnection, DEFAULT_FEATURES, type ConnectionCheckResult } from "./connection-check.js";
 import { resolveConnectionSettings } from "./connection-settings.js";
 import { simSettings, startTestSimulator } from "./sim-client.test-fixtures.js";
 
@@ -19,6 +19,7 @@ describe("checkConnection against the simulator", () => {
       serviceAccounts: [
         { name: "all", scopes: ["read:issues", "read:vulnerabilities", "read:resources", "read:detections", "read:projects", "create:external_data_ingestion"] },
         { name: "issues-only", scopes: ["read:issues"] },
+        { name: "every-stream", scopes: ["read:issues", "read:vulnerabilities", "read:resources", "read:detections", "read:projects", "read:cloud_configuration", "admin:audit"] },
       ],
     });
   });
@@ -43,6 +44,27 @@ describe("checkConnection against the simulator", () => {
     expect(report.checks.find((c) => c.check === "data" && c.subject === "issues")?.detail).toMatch(/read 1 record \(id [0-9a-f-]{36}\)/);
     // The push probe must not reserve an upload slot.
     expect(sim.requests.list({ rootField: "requestSecurityScanUpload" }).every((r) => r.errorCodes?.includes("BAD_USER_INPUT"))).toBe(true);
+  });
+
+  it("covers every pull stream by default: configuration findings, threats, audit log and repositories too", async () => {
+    const account = sim.serviceAccounts.find((a) => a.name === "every-stream");
+    const report = await checkConnection(resolveConnectionSettings(simSettings(sim, { clientId: account?.clientId, clientSecret: account?.clientSecret })), { requestsPerSecond: 0 });
+    expect(report.ok).toBe(true);
+    expect(DEFAULT_FEATURES).toHaveLength(9);
+    for (const stream of DEFAULT_FEATURES) {
+      expect(report.checks.find((c) => c.check === "authorization" && c.subject === stream)?.status, `authorization ${stream}`).toBe("pass");
+      expect(report.checks.find((c) => c.check === "data" && c.subject === stream)?.status, `data ${stream}`).toBe("pass");
+    }
+    // Without admin:audit the audit log line fails with the scope to grant, and the others still pass.
+    const limited = sim.serviceAccounts.find((a) => a.name === "all");
+    const partial = await checkConnection(resolveConnectionSettings(simSettings(sim, { clientId: limited?.clientId, clientSecret: limited?.clientSecret })), { requestsPerSecond: 0, features: ["auditLogEntries", "configurationFindings", "threats", "versionControlResources"] });
+    expect(summary(partial.checks).filter((line) => line.startsWith("authorization"))).toEqual([
+      "authorization:auditLogEntries:fail",
+      "authorization:configurationFindings:fail",
+      "authorization:threats:pass",
+      "authorization:versionControlResources:pass",
+    ]);
+    expect(partial.checks.find((c) => c.subject === "auditLogEntries" && c.check === "authorization")?.fix).toMatch(/grant admin:audit/);
   });
 
   it("names the scope to grant for each feature a limited account cannot read, and skips its data fetch", async () => {

@@ -84,6 +84,35 @@ export const FEATURE_PROBES: readonly FeatureProbe[] = Object.freeze([
     dataDocument: /* GraphQL */ `query CheckProjectsData { projects(first: 1) { nodes { id } } }`,
   },
   {
+    feature: "configurationFindings",
+    rootField: "configurationFindings",
+    scopes: ["read:cloud_configuration"],
+    accessDocument: /* GraphQL */ `query CheckConfigurationFindingsAccess { configurationFindings(first: 1) { pageInfo { hasNextPage } } }`,
+    dataDocument: /* GraphQL */ `query CheckConfigurationFindingsData { configurationFindings(first: 1) { nodes { id } } }`,
+  },
+  {
+    // Threats are THREAT_DETECTION issues: the issues root field, with Wiz Defend's issue type.
+    feature: "threats",
+    rootField: "issuesV2",
+    scopes: ["read:issues"],
+    accessDocument: /* GraphQL */ `query CheckThreatsAccess { issuesV2(first: 1, filterBy: { type: [THREAT_DETECTION] }) { pageInfo { hasNextPage } } }`,
+    dataDocument: /* GraphQL */ `query CheckThreatsData { issuesV2(first: 1, filterBy: { type: [THREAT_DETECTION] }) { nodes { id } } }`,
+  },
+  {
+    feature: "auditLogEntries",
+    rootField: "auditLogEntries",
+    scopes: ["admin:audit"],
+    accessDocument: /* GraphQL */ `query CheckAuditLogEntriesAccess { auditLogEntries(first: 1) { pageInfo { hasNextPage } } }`,
+    dataDocument: /* GraphQL */ `query CheckAuditLogEntriesData { auditLogEntries(first: 1) { nodes { id } } }`,
+  },
+  {
+    feature: "versionControlResources",
+    rootField: "versionControlResources",
+    scopes: ["read:resources"],
+    accessDocument: /* GraphQL */ `query CheckVersionControlResourcesAccess { versionControlResources(first: 1) { pageInfo { hasNextPage } } }`,
+    dataDocument: /* GraphQL */ `query CheckVersionControlResourcesData { versionControlResources(first: 1) { nodes { id } } }`,
+  },
+  {
     feature: "push",
     rootField: "requestSecurityScanUpload",
     scopes: ["create:external_data_ingestion"],
@@ -97,10 +126,11 @@ export const FEATURE_PROBES: readonly FeatureProbe[] = Object.freeze([
   },
 ]);
 
-export const DEFAULT_FEATURES: readonly string[] = Object.freeze(["issues", "vulnerabilityFindings", "cloudResources", "detections", "projects"]);
+/** Every pull stream: a connector config narrows this to the streams it syncs. */
+export const DEFAULT_FEATURES: readonly string[] = Object.freeze(["issues", "vulnerabilityFindings", "cloudResources", "configurationFindings", "detections", "threats", "auditLogEntries", "projects", "versionControlResources"]);
 
 export interface ConnectionCheckOptions {
-  /** Features whose scopes and data to check. Default: the five pull streams. */
+  /** Features whose scopes and data to check. Default: every pull stream. */
   features?: readonly string[];
   logger?: Logger;
   dispatcher?: Dispatcher;
