@@ -33,6 +33,7 @@ export interface SimCommandOptions {
   activity: number;
   realtime: boolean;
   speed: number;
+  start?: number | "now";
   uploadDelay: number;
   replaceOnUpload: boolean;
   staleDays: number;
@@ -66,12 +67,31 @@ export function simOptionsFrom(opts: SimCommandOptions): SimulatorOptions {
     tokenTtlSeconds: opts.tokenTtl,
     rateLimit: { requestsPerSecond: opts.rateLimit, mode: opts.rateLimitMode },
     activityPerHour: opts.activity,
-    clock: { realtime: opts.realtime, speed: opts.speed },
+    clock: { realtime: opts.realtime, speed: opts.speed, start: simStartOf(opts.start, opts.realtime) },
     upload: { processingDelayMs: opts.uploadDelay * 1000, replaceOnNewUpload: opts.replaceOnUpload, staleAfterDays: opts.staleDays > 0 ? opts.staleDays : null },
     webhooks: opts.webhook.map((url) => ({ url, events: ["issue.created", "issue.updated", "issue.resolved", "detection.created"], ...(authHeader ? { authHeader } : {}) })),
     faults,
     admin: opts.admin,
   };
+}
+
+/** `--start`: `now`, or an RFC 3339 timestamp; a clear error otherwise. */
+function parseSimStart(value: string): number | "now" {
+  if (value.trim().toLowerCase() === "now") return "now";
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) throw new InvalidArgumentError(`--start takes "now" or an RFC 3339 timestamp such as 2026-01-01T00:00:00Z, got ${JSON.stringify(value)}.`);
+  return ms;
+}
+
+/**
+ * Where simulated time starts. A realtime simulator starts at the wall clock, so its records are dated in the
+ * recent past and a connector's `backfillDays` (counted back from the wall clock) finds them; a stepped one
+ * starts at the fixed default, so a seed gives byte-identical data.
+ */
+export function simStartOf(start: number | "now" | undefined, realtime: boolean, wallNow: () => number = Date.now): number | undefined {
+  if (start === "now") return wallNow();
+  if (start !== undefined) return start;
+  return realtime ? wallNow() : undefined;
 }
 
 /** Not 8787: `wizbridge start` serves there, and both run side by side in the README's walk-throughs. */
@@ -93,6 +113,7 @@ export function addSimOptions(command: Command): Command {
     .addOption(new Option("--rate-limit-mode <mode>", "how excess requests are refused").choices(["http429", "graphql200"]).default("http429"))
     .option("--activity <per-hour>", "tenant activity: records created/updated/resolved per simulated hour (0 = off)", positiveInt("--activity"), 0)
     .option("--realtime", "simulated time follows the wall clock (needed for --activity without an external driver)", false)
+    .option("--start <time>", "simulated start time: an RFC 3339 timestamp or `now` (default: now with --realtime, else 2026-01-01T00:00:00Z so a seed always gives the same data); records are dated up to a year before it", parseSimStart)
     .option("--speed <x>", "simulated seconds per real second with --realtime", positiveInt("--speed"), 1)
     .option("--upload-delay <seconds>", "simulated seconds an uploaded document stays IN_PROGRESS", positiveInt("--upload-delay"), 30)
     .option("--no-replace-on-upload", "keep a data source's earlier upload content when a newer one arrives")

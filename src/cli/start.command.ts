@@ -56,7 +56,7 @@ export async function resolveRunConfig(opts: { config?: string; dataDir: string;
     return { config: loadSyncConfigFile(opts.config, { validator, env: io.env, onWarning: (message) => logger.warn(message) }) };
   }
   // Realtime with background activity, so the demo tenant changes and incremental runs have something to find.
-  const simulator = await startSimulator({ seed: opts.seed, size: "small", clock: { realtime: true }, activityPerHour: 240, logger });
+  const simulator = await startSimulator({ seed: opts.seed, size: "small", clock: { realtime: true, start: Date.now() }, activityPerHour: 240, logger });
   const dataDir = resolve(opts.dataDir);
   const connection = { clientId: simulator.clientId, clientSecret: simulator.clientSecret, endpoint: simulator.graphqlUrl, tokenUrl: simulator.tokenUrl, audience: simulator.audience, allowNonWizHosts: true };
   const webhookToken = randomBytes(24).toString("base64url");
