@@ -91,6 +91,7 @@ export function describeRun(config: SyncConfig, simulator: Simulator | undefined
   if (server) {
     lines.push(`  HTTP           ${server.http.url}  (/metrics, /healthz, /readyz${config.connectors.some((c) => c.webhook) ? ", /webhooks/wiz/<connector>" : ""})`);
     lines.push(`  API            ${server.http.url}/api  (bearer token; e.g. GET /api/connectors, POST /api/connectors/<id>/sync, GET /api/sinks)`);
+    lines.push(`  OpenAPI        ${server.http.url}/api/openapi.json  (every route, its role and its request and answer schemas)`);
   }
   if (server?.runtime && config.runtime) {
     const sources = Object.entries(config.runtime.config.sources).filter(([, s]) => s && s.enabled !== false).map(([name]) => name);
