@@ -6,11 +6,21 @@ export interface SimClock {
   advance(ms: number): Promise<void>;
   /** Registers a callback run on every advance and on real-time ticks; returns an unsubscribe function. */
   onAdvance(listener: (now: number, previous: number) => void | Promise<void>): () => void;
+  /**
+   * The wall clock plus every advance() so far: what token `iat`/`exp` use, so a client that checks expiry
+   * against its own clock accepts a fresh token, while advancing the simulator still expires tokens.
+   */
+  wallTime(): number;
 }
 
 export interface SimClockOptions {
   /** Simulated start time (epoch ms). Default: 2026-01-01T00:00:00Z, so a seed always gives the same data. */
   start?: number;
+  /**
+   * Start at the wall clock plus this many ms instead of `start` (e.g. a persisted simulator resuming with
+   * the offset it had, so simulated time went on while it was stopped). Ignored when `start` is given.
+   */
+  offset?: number;
   /** When true, simulated time also follows the wall clock (scaled by `speed`). Tests leave it off. */
   realtime?: boolean;
   /** Simulated milliseconds per real millisecond when realtime is on. */
@@ -26,7 +36,9 @@ export function createSimClock(options: SimClockOptions = {}): SimClock {
   const wallNow = options.wallNow ?? Date.now;
   const speed = options.speed ?? 1;
   const wallStart = wallNow();
-  let offset = options.start ?? DEFAULT_SIM_START;
+  let offset = options.start ?? (options.offset !== undefined ? wallStart + options.offset : DEFAULT_SIM_START);
+  if (!Number.isFinite(offset)) throw new RangeError(`the simulator clock needs a finite start or offset in epoch ms, got ${options.start ?? options.offset}`);
+  let advanced = 0;
   const listeners = new Set<(now: number, previous: number) => void | Promise<void>>();
   const now = (): number => (options.realtime ? offset + (wallNow() - wallStart) * speed : offset);
   // Listeners see every stretch of time exactly once, also the stretches realtime mode adds on its own.
@@ -36,6 +48,7 @@ export function createSimClock(options: SimClockOptions = {}): SimClock {
     async advance(ms: number) {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`clock.advance needs a non-negative number of milliseconds, got ${ms}`);
       offset += ms;
+      advanced += ms;
       const current = now();
       const previous = lastNotified;
       lastNotified = current;
@@ -45,6 +58,7 @@ export function createSimClock(options: SimClockOptions = {}): SimClock {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    wallTime: () => wallNow() + advanced,
   };
 }
 

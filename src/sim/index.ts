@@ -6,6 +6,7 @@ import { FaultPlan, type FaultRule } from "./faults/fault-plan.js";
 import { ListCache } from "./graphql/connection.js";
 import { DocumentCache } from "./graphql/document-cache.js";
 import { attachRootResolvers } from "./graphql/execute-request.js";
+import { attachRecordedDefaults } from "./graphql/recorded-defaults.js";
 import { attachFieldResolvers } from "./graphql/resolvers/field-resolvers.js";
 import { createRootResolvers } from "./graphql/resolvers/root-resolvers.js";
 import { RelationIndex } from "./graphql/relation-index.js";
@@ -20,8 +21,9 @@ import { AUDIENCE_BY_FLAVOR, TokenIssuer, type AuthFlavor } from "./oauth/token-
 import { generateTenant } from "./tenant/generate-tenant.js";
 import { loadTenantFromJson } from "./tenant/load-tenant.js";
 import { SeededRandom, streamKey } from "./tenant/seeded-random.js";
+import type { SimTenantState } from "./tenant/tenant-state.js";
 import type { Tenant, TenantCounts, TenantSize } from "./tenant/types.js";
-import { createUploadService, type UploadOptions, type UploadService } from "./upload/upload-service.js";
+import { createUploadService, type UploadOptions, type UploadService, type UploadServiceState } from "./upload/upload-service.js";
 import { createWebhookEmitter, type WebhookEmitter, type WebhookTarget } from "./webhooks/webhook-emitter.js";
 
 export type TenantType = "commercial" | "gov" | "fedramp";
@@ -54,6 +56,25 @@ export interface SimulatorOptions {
   logger?: Logger;
   /** Page size caps per root field, to override Wiz's. */
   pageCaps?: Record<string, number>;
+  /**
+   * Resume from a saved state (Simulator.snapshot()): the tenant is rebuilt as it was created and its
+   * changes re-applied; without `clock.start`/`clock.offset` the clock resumes at the saved instant, and
+   * activity catches up from where it stopped. The seed, size/counts or tenantDir must be the saved ones.
+   */
+  state?: SimState;
+}
+
+/** Everything a simulator changed since it started, as JSON: write it out, pass it back as `state`. */
+export interface SimState {
+  format: 1;
+  /** Simulated time when saved (epoch ms). */
+  now: number;
+  /** Wall-clock time when saved (epoch ms): `now - savedAt` is the offset to resume with `clock.offset`. */
+  savedAt: number;
+  /** Generated activity (new, updated, resolved records) has been applied up to this simulated time. */
+  activityThrough: number;
+  tenant: SimTenantState;
+  uploads: UploadServiceState;
 }
 
 export interface SimulatorInfo {
@@ -92,6 +113,8 @@ export interface Simulator {
   uploads: UploadService;
   webhooks: WebhookEmitter;
   info(): SimulatorInfo;
+  /** The mutable state (tenant changes, uploads, system activities, activity cursor) to resume from later. */
+  snapshot(): SimState;
   close(): Promise<void>;
 }
 
@@ -99,13 +122,19 @@ export interface Simulator {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const seed = options.seed ?? 1;
   const logger = options.logger ?? pino({ level: "silent" });
-  const clock = createSimClock(options.clock);
+  const saved = options.state;
+  if (saved !== undefined && saved?.format !== 1) throw new Error(`startSimulator: state has format ${JSON.stringify(saved?.format)}, expected 1; pass what Simulator.snapshot() returned.`);
+  const resumeAt = saved && options.clock?.start === undefined && options.clock?.offset === undefined ? { start: saved.now } : {};
+  const clock = createSimClock({ ...options.clock, ...resumeAt });
   // Faults with a probability and upload ids draw from their own stream, so they never shift tenant data.
   const rng = new SeededRandom(streamKey(seed, 0x5eed));
   const random = (): number => rng.next();
+  // A resumed tenant is rebuilt as of its creation instant, so its generated rows are the ones the state refers to.
+  const createdAt = saved?.tenant.createdAt ?? clock.now();
   const tenant = options.tenantDir
-    ? loadTenantFromJson(options.tenantDir, { now: clock.now(), seed })
-    : generateTenant({ seed, size: options.size ?? "small", counts: options.counts, now: clock.now() });
+    ? loadTenantFromJson(options.tenantDir, { now: createdAt, seed })
+    : generateTenant({ seed, size: options.size ?? "small", counts: options.counts, now: createdAt });
+  if (saved) tenant.restore(saved.tenant);
   const authFlavor = options.authFlavor ?? "cognito";
   const tenantType = options.tenantType ?? "commercial";
   const tokenTtlSeconds = options.tokenTtlSeconds ?? (tenantType === "commercial" ? 86_400 : 900);
@@ -117,7 +146,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   if (!primary) throw new Error("startSimulator needs at least one service account.");
 
   let baseUrl = "";
-  const tokens = new TokenIssuer({ accounts, signingKey: createSigningKey(), issuer: "wizbridge-simulator", expiresIn: tokenTtlSeconds, now: () => clock.now() });
+  const tokens = new TokenIssuer({ accounts, signingKey: createSigningKey(), issuer: "wizbridge-simulator", expiresIn: tokenTtlSeconds, now: () => clock.wallTime() });
   const rateLimitOptions: RateLimitOptions = { requestsPerSecond: 5, mode: "http429", ...options.rateLimit };
   const rateLimiter = new TenantRateLimiter(rateLimitOptions);
   const faults = new FaultPlan(random);
@@ -128,16 +157,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     webhooks.issueEvent(kind, tenant.issues.get(index));
   };
   const uploads = createUploadService({ tenant, clock, publicBaseUrl: () => baseUrl, random, options: options.upload, onIssueChanged: notifyIssue });
+  if (saved) uploads.restore(saved.uploads);
   const lists = new ListCache();
   const relations = new RelationIndex(tenant);
-  const schema = attachRootResolvers(attachFieldResolvers(buildWizSchema()), createRootResolvers(), ROOT_FIELD_SCOPES, hasRequiredScope);
+  const fieldResolved = attachFieldResolvers(buildWizSchema());
+  const schema = attachRootResolvers(options.tenantDir ? attachRecordedDefaults(fieldResolved) : fieldResolved, createRootResolvers(), ROOT_FIELD_SCOPES, hasRequiredScope);
   const documents = new DocumentCache(schema);
   const pageCaps = { ...PAGE_SIZE_CAPS, ...options.pageCaps };
 
   const activityPerHour = options.activityPerHour ?? 0;
+  // Activity is applied over (activityThrough, now]; a resumed simulator first catches up on the time it was stopped.
+  let activityThrough = Math.min(saved?.activityThrough ?? clock.now(), clock.now());
   const unsubscribeActivity =
     activityPerHour > 0
-      ? clock.onAdvance((now, previous) => {
+      ? clock.onAdvance((now) => {
+          const previous = activityThrough;
+          activityThrough = Math.max(activityThrough, now);
           const summary = tenant.simulateActivity(now, previous, activityPerHour);
           for (const i of summary.createdIssues) notifyIssue(i, "issue.created");
           for (const i of summary.updatedIssues) notifyIssue(i, "issue.updated");
@@ -230,6 +265,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     uploads,
     webhooks,
     info,
+    snapshot: () => ({
+      format: 1,
+      now: clock.now(),
+      savedAt: (options.clock?.wallNow ?? Date.now)(),
+      activityThrough: activityPerHour > 0 ? activityThrough : clock.now(),
+      tenant: tenant.snapshot(),
+      uploads: uploads.snapshot(),
+    }),
     async close() {
       if (ticker) clearInterval(ticker);
       unsubscribeActivity();
@@ -265,3 +308,5 @@ function cpuMicros(): number {
 
 export type { FaultRule, FaultSpec } from "./faults/fault-plan.js";
 export type { Tenant } from "./tenant/types.js";
+export type { SimTenantState } from "./tenant/tenant-state.js";
+export type { UploadServiceState } from "./upload/upload-service.js";

@@ -19,10 +19,22 @@ export interface PageRecord {
 }
 
 /** A record's version: its change timestamp (normalised to µs), or a hash of its content when it has none. */
-export function pageRecordOf(stream: StreamName, cursorField: string | null, raw: WizPayload): PageRecord {
+export function pageRecordOf(stream: StreamName, cursorField: string | null, raw: WizPayload, cursorFallbacks?: readonly string[]): PageRecord {
   const recordId = String(raw.id);
-  const changedAt = cursorField ? parseWizTimestamp(raw[cursorField]) : undefined;
-  const version = changedAt === undefined ? contentVersionOf(raw) : canonicalTimestampOf(raw[cursorField as string], changedAt);
+  let field = cursorField;
+  let changedAt = field ? parseWizTimestamp(raw[field]) : undefined;
+  // A record without its cursor field (a vulnerability finding Wiz sent without updatedAt) is placed by the
+  // first fallback it has, the same time the server orders and filters it by.
+  if (changedAt === undefined && field && cursorFallbacks) {
+    for (const fallback of cursorFallbacks) {
+      changedAt = parseWizTimestamp(raw[fallback]);
+      if (changedAt !== undefined) {
+        field = fallback;
+        break;
+      }
+    }
+  }
+  const version = changedAt === undefined ? contentVersionOf(raw) : canonicalTimestampOf(raw[field as string], changedAt);
   return { recordId, changedAt, version, eventId: eventIdOf(stream, recordId, version), raw };
 }
 

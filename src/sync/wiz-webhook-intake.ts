@@ -70,7 +70,7 @@ export class WizWebhookIntake {
   async accept(connectorId: string, body: unknown): Promise<WebhookAcceptance> {
     const { stream, node } = recordOfWebhook(body);
     const definition = STREAM_CATALOGUE[stream];
-    const record = pageRecordOf(stream, definition.cursorField, node);
+    const record = pageRecordOf(stream, definition.cursorField, node, definition.cursorFallbacks);
     const now = this.options.now();
     const profile = await this.options.outputProfileOf?.(connectorId);
     const built = await upsertEventsOf({ connectorId, stream, portalOrigin: this.options.portalOriginOf(connectorId), observedAt: new Date(now).toISOString(), ...(profile ? { profile } : {}) }, [record]);

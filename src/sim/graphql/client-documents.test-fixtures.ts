@@ -110,7 +110,8 @@ export const XW_ISSUES_QUERY = /* GraphQL */ `
 /**
  * XW PULL_ISSUE_WITH_EVIDENCE_PARAM_QUERY. The client's CloudEvent fragment
  * spans ~60 CI/CD and runtime types; this copy keeps the threat-detection
- * fragments whole and trims CloudEventGroupCloudEventResponse.
+ * fragments whole, and of CloudEventGroupCloudEventResponse everything but the
+ * CI/CD scan, admission review and image integrity members of extraDetails.
  */
 export const XW_ISSUE_EVIDENCE_QUERY = /* GraphQL */ `
   query IssuesTable($filterBy: IssueFilters, $first: Int, $after: String, $orderBy: IssueOrder) {
@@ -295,10 +296,33 @@ export const XW_ISSUE_EVIDENCE_QUERY = /* GraphQL */ `
         externalId
         cloudProvider
       }
+      containerService {
+        id
+        name
+        type
+        providerUniqueId
+      }
+      containerServiceGraphEntity {
+        id
+        name
+        type
+        providerUniqueId
+      }
+      kubernetesClusterGraphEntity {
+        id
+        name
+        type
+        providerUniqueId
+      }
       kubernetesCluster {
         id
         name
         type
+        providerUniqueId
+      }
+      kubernetesNamespaceGraphEntity {
+        id
+        name
         providerUniqueId
       }
       kubernetesNamespace {
@@ -306,8 +330,26 @@ export const XW_ISSUE_EVIDENCE_QUERY = /* GraphQL */ `
         name
         providerUniqueId
       }
+      kubernetesControllerGraphEntity {
+        id
+        name
+        type
+        providerUniqueId
+      }
+      kubernetesController {
+        id
+        name
+        type
+        providerUniqueId
+      }
+      openToAllInternet
     }
     errorCode
+    statusDetails {
+      errorReason
+      providerErrorMessage
+      providerErrorCode
+    }
     status
     matchedRules {
       rule {
@@ -316,25 +358,255 @@ export const XW_ISSUE_EVIDENCE_QUERY = /* GraphQL */ `
         id
       }
     }
+    ...CloudEventExtraDetails
+  }
+
+  fragment CloudEventExtraDetails on CloudEvent {
     extraDetails {
-      ... on CloudEventRuntimeDetails {
-        processTree {
-          id
-          command
-          path
-          executionTime
-          userName
-          userId
-          hash
-          stdin
-          stdout
-          name
-        }
-        rawDetails
-        runtimeExecutionDataId
+      ...CloudEventRuntimeDetails
+      ...CloudEventFimDetails
+    }
+    trigger {
+      ...CloudEventSensorRulesMatch
+      ...CloudEventAdmissionReviewTriggerDetails
+    }
+  }
+
+  fragment CloudEventRuntimeDetails on CloudEventRuntimeDetails {
+    sensor {
+      id
+      name
+      lastSeenAt
+      firstSeenAt
+      sensorVersion
+      definitionsVersion
+      status
+      ipAddress
+      type
+      workload {
+        id
+        name
+        sensorName
       }
-      ... on CloudEventFimDetails {
-        previousHash
+      cluster {
+        id
+        name
+        type
+      }
+    }
+    processTree {
+      ...CloudEventRuntimeProcessBasicDetails
+      userName
+      userId
+      hash
+      executionTime
+      stdin
+      stdout
+      name
+      wizResponse
+      enforcementResult {
+        action
+        errorMessage
+      }
+      containerGraphEntity {
+        ...ProcessResourceGraphEntity
+        properties
+      }
+      container {
+        id
+        name
+        externalId
+        imageGraphEntity {
+          ...ProcessResourceGraphEntity
+        }
+        image {
+          id
+          externalId
+        }
+        podGraphEntity {
+          ...ProcessResourceGraphEntity
+        }
+        pod {
+          id
+          name
+          externalId
+          ips
+          namespace
+          namespaceGraphEntity {
+            ...ProcessResourceGraphEntity
+          }
+        }
+        kubernetesControllerGraphEntity {
+          ...ProcessResourceGraphEntity
+        }
+        kubernetesController {
+          id
+          name
+          externalId
+          type
+        }
+        kubernetesClusterGraphEntity {
+          ...ProcessResourceGraphEntity
+        }
+        kubernetesCluster {
+          id
+          name
+          externalId
+        }
+        serviceAccount
+        ecsContainerDetails {
+          ecsTask {
+            id
+            externalId
+          }
+          ecsTaskGraphEntity {
+            ...ProcessResourceGraphEntity
+          }
+          ecsCluster {
+            id
+            name
+            externalId
+          }
+          ecsClusterGraphEntity {
+            ...ProcessResourceGraphEntity
+          }
+          ecsService {
+            id
+            name
+            externalId
+          }
+          ecsServiceGraphEntity {
+            ...ProcessResourceGraphEntity
+          }
+        }
+      }
+    }
+    hostGraphEntity {
+      properties
+      ...ProcessResourceGraphEntity
+    }
+    host {
+      id
+      externalId
+      type
+      hostname
+      kernelVersion
+      computeInstanceGroupGraphEntity {
+        id
+        name
+        type
+      }
+    }
+    rawDetails
+    runtimeExecutionDataId
+    type
+    context {
+      ... on CloudEventRuntimeTypeFileContext {
+        fileName
+      }
+      ... on CloudEventRuntimeTypeNetworkConnectContext {
+        remoteIP
+        remotePort
+      }
+      ... on CloudEventRuntimeTypeDNSQueryContext {
+        query
+      }
+      ... on CloudEventRuntimeTypeProcessStartContext {
+        commandLine
+      }
+      ... on CloudEventRuntimeTypeIMDSQueryContext {
+        query
+      }
+      ... on CloudEventRuntimeTypeChangeDirectoryContext {
+        path
+      }
+    }
+  }
+
+  fragment CloudEventRuntimeProcessBasicDetails on CloudEventRuntimeProcess {
+    id
+    command
+    path
+    executionTime
+  }
+
+  fragment ProcessResourceGraphEntity on GraphEntity {
+    id
+    name
+    type
+  }
+
+  fragment CloudEventFimDetails on CloudEventFimDetails {
+    previousHash
+  }
+
+  fragment CloudEventSensorRulesMatch on CloudEventSensorRulesMatch {
+    sensorEngineRules {
+      rule {
+        id
+        name
+        description
+        MITRETactics
+        MITRETechniques
+      }
+      version
+    }
+    fileReputationHashMatch {
+      name
+      md5
+      sha1
+      sha256
+      sampleFirstSeen
+      sampleLastSeen
+      scannerMatch
+      scannerCount
+      scannerPercent
+      trustFactor
+      malwareClassification {
+        isGeneric
+        type
+        platform
+        subPlatform
+        family
+        vulnerability {
+          id
+        }
+      }
+    }
+    connectivityReputation {
+      source {
+        ip
+        port
+      }
+      destination {
+        ip
+        ipReputation
+        port
+      }
+      process {
+        ...CloudEventRuntimeProcessBasicDetails
+      }
+    }
+    dnsQueryReputation {
+      domain
+      domainReputation
+      process {
+        ...CloudEventRuntimeProcessBasicDetails
+      }
+    }
+  }
+
+  fragment CloudEventAdmissionReviewTriggerDetails on CloudEventAdmissionReview {
+    cloudConfigurationRuleMatches {
+      cloudConfigurationRule {
+        id
+      }
+      cicdScanPolicies {
+        id
+        name
+        params {
+          __typename
+        }
       }
     }
   }

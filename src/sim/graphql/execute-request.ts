@@ -10,6 +10,7 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import type { DocumentCache } from "./document-cache.js";
+import { servingFailure } from "./serving-failure.js";
 import { wizError } from "./wiz-graphql-error.js";
 
 export interface GraphQLRequestBody {
@@ -103,7 +104,7 @@ export async function runOperation<C>(schema: GraphQLSchema, documents: Document
     ? await compiled.query({}, context, body.variables ?? {})
     : await execute({ schema, document: prepared.document, rootValue: {}, contextValue: context, variableValues: body.variables, operationName: body.operationName });
   if (!result.errors) return result;
-  return { ...result, errors: result.errors.map((e) => withCode(e, inferCode(e, result))) };
+  return { ...result, errors: result.errors.map((e) => withCode(e, inferCode(e, result), schema)) };
 }
 
 // Variable coercion failures come back with no data at all; Apollo-style servers label them BAD_USER_INPUT.
@@ -114,16 +115,17 @@ function inferCode(error: GraphQLError, result: ExecutionResult): string {
   return "INTERNAL";
 }
 
-function withCode(error: GraphQLError, code: string): GraphQLError {
+function withCode(error: GraphQLError, code: string, schema?: GraphQLSchema): GraphQLError {
   if (typeof error.extensions?.code === "string") return error;
-  const message = code === "INTERNAL" ? "Internal server error" : error.message;
-  return new GraphQLError(message, {
+  // As a server in development mode would: the real cause (path, type, value), never a bare "Internal server error".
+  const cause = code === "INTERNAL" ? servingFailure(error, schema) : undefined;
+  return new GraphQLError(cause?.message ?? error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
     // Kept for the server log; GraphQLError's JSON form never includes it.
     originalError: error.originalError,
-    extensions: { ...error.extensions, code },
+    extensions: { ...error.extensions, code, ...cause?.extensions },
   });
 }

@@ -214,7 +214,10 @@ async function handleGraphQL(
     result = await runOperation(deps.schema, deps.documents, prepared.prepared, parsed, context);
     nodes = context.nodes;
     for (const error of result.errors ?? []) {
-      if (error.extensions?.code === "INTERNAL") deps.logger.error({ err: error.originalError ?? error, rootFields: entry.rootFields }, "resolver failed");
+      if (error.extensions?.code !== "INTERNAL") continue;
+      const { path, type, value } = error.extensions;
+      // The same cause the client gets (path, GraphQL type, value), so the simulator's own log says which record field failed.
+      deps.logger.error({ err: error.originalError ?? error, rootFields: entry.rootFields, path, type, value }, `could not serve ${String(path ?? "a field")}: ${error.message}`);
     }
   }
   if (fixed?.perNodeMs && nodes > 0) await delay(fixed.perNodeMs * nodes);

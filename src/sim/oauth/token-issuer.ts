@@ -52,7 +52,7 @@ export interface TokenIssuerOptions {
   issuer: string;
   /** Lifetime in seconds: 86400 is commercial-style, 900 was seen on a gov tenant. */
   expiresIn: number;
-  /** Simulator clock in ms; token expiry follows simulated time so tests can expire tokens by advancing it. */
+  /** Token time in ms: the wall clock plus the simulator's advances (SimClock.wallTime), so clients checking `exp` locally accept tokens and advancing the simulator still expires them. */
   now: () => number;
 }
 

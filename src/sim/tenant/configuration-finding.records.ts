@@ -38,10 +38,14 @@ export function buildConfigurationFindingRecord(model: TenantModel, index: numbe
   const open = (cols.status[index] ?? 0) === 0;
   const loaded = model.loaded?.records.configurationFindings?.[index];
   if (loaded) {
+    // Configuration findings never change after load: served as recorded, with only the non-null fields they lack derived.
     const record = structuredClone(loaded) as WizRecord;
-    record.status = open ? "OPEN" : "RESOLVED";
-    record.updatedAt = wizTime(cols.updatedAt[index] ?? Number.NaN);
-    record.analyzedAt = wizTime(cols.analyzedAt[index] ?? Number.NaN);
+    const absent = model.loaded?.absent.configurationFindings?.[index];
+    const lacks = (field: string): boolean => absent === undefined || absent.has(field);
+    if (lacks("updatedAt")) record.updatedAt = wizTime(cols.updatedAt[index] ?? Number.NaN);
+    if (lacks("analyzedAt")) record.analyzedAt = wizTime(cols.analyzedAt[index] ?? Number.NaN);
+    if (lacks("severity")) record.severity = SEVERITIES[cols.severity[index] ?? 2];
+    if (lacks("result")) record.result = open ? "FAIL" : "PASS";
     return record;
   }
   const rule = model.rules[cols.rule[index] ?? 0];

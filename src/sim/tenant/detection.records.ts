@@ -5,7 +5,7 @@
  */
 import { FIRST_NAMES, LAST_NAMES, USER_AGENTS } from "./catalogue.js";
 import { THREAT } from "./issue.records.js";
-import { recordId } from "./record-ids.js";
+import { derivedNestedId, recordId } from "./record-ids.js";
 import { KIND } from "./record-kinds.js";
 import { eventRulesFor, ruleFamilyOf } from "./resource-picks.js";
 import { detectionResource, graphEntityStub } from "./resource-shapes.js";
@@ -265,11 +265,33 @@ function eventConsoleUrl(facts: ResourceFacts, origin: string, eventId: string):
   return null;
 }
 
+/** The runtime container of a process: its image, pod, controller and cluster, as the sensor reports them. */
+function runtimeContainer(model: TenantModel, facts: ResourceFacts): WizRecord | null {
+  if (facts.type !== "CONTAINER" && facts.type !== "POD") return null;
+  const resource = detectionResource(model, facts);
+  const imageId = facts.imageId ?? recordId(model.seed, KIND.containerImage, facts.index);
+  const ns = facts.kubernetesNamespace;
+  const controller = resource.kubernetesController as WizRecord | null;
+  const podName = facts.podName ?? facts.name;
+  return {
+    id: facts.id,
+    externalId: facts.providerUniqueId,
+    name: facts.name,
+    image: { id: imageId, externalId: facts.imageExternalId },
+    imageGraphEntity: graphEntityStub(imageId, facts.imageExternalId, "CONTAINER_IMAGE", facts.imageExternalId),
+    pod: ns ? { id: derivedNestedId(facts.id, "pod", 0), name: podName, externalId: `${ns.providerUniqueId}/pods/${podName}`, ips: facts.ipAddresses.slice(0, 1), namespace: ns.name, namespaceGraphEntity: resource.kubernetesNamespaceGraphEntity } : null,
+    podGraphEntity: ns ? graphEntityStub(derivedNestedId(facts.id, "pod", 0), podName, "POD", `${ns.providerUniqueId}/pods/${podName}`) : null,
+    kubernetesController: controller ? { id: controller.id, name: controller.name, externalId: controller.providerUniqueId, type: "Deployment" } : null,
+    kubernetesControllerGraphEntity: controller,
+    kubernetesCluster: facts.kubernetesClusterId ? { id: facts.kubernetesClusterId, name: facts.kubernetesClusterName, externalId: facts.kubernetesClusterId } : null,
+    kubernetesClusterGraphEntity: resource.kubernetesClusterGraphEntity,
+    serviceAccount: ns ? "default" : null,
+    ecsContainerDetails: null,
+  };
+}
+
 function processTree(model: TenantModel, rng: SeededRandom, facts: ResourceFacts, command: string, when: Millis): WizRecord[] {
-  const container =
-    facts.type === "CONTAINER" || facts.type === "POD"
-      ? { id: facts.id, externalId: facts.providerUniqueId, name: facts.name, image: { id: facts.imageId ?? recordId(model.seed, KIND.containerImage, facts.index), externalId: facts.imageExternalId } }
-      : null;
+  const container = runtimeContainer(model, facts);
   const program = command.split(/\s+/)[0] ?? "sh";
   const chain = [
     { name: "containerd-shim", command: "/usr/bin/containerd-shim-runc-v2 -namespace k8s.io", path: "/usr/bin/containerd-shim-runc-v2" },
@@ -292,7 +314,54 @@ function processTree(model: TenantModel, rng: SeededRandom, facts: ResourceFacts
     stdin: null,
     stdout: null,
     container,
+    // Wiz only reports a response when a policy acted; detections here are alerts, never blocks.
+    wizResponse: null,
+    enforcementResult: null,
+    containerGraphEntity: container ? graphEntityStub(facts.id, facts.name, "CONTAINER", facts.providerUniqueId) : null,
   }));
+}
+
+/** Runtime details of a sensor event: the process tree plus the sensor, host and event context. */
+function runtimeDetails(model: TenantModel, rng: SeededRandom, facts: ResourceFacts, command: string, when: Millis): WizRecord {
+  const node = facts.nodeName ?? facts.name;
+  const hostId = derivedNestedId(facts.id, "host", 0);
+  const clusterStub = facts.kubernetesClusterId ? { id: facts.kubernetesClusterId, name: facts.kubernetesClusterName, type: "KUBERNETES" } : null;
+  return {
+    __typename: "CloudEventRuntimeDetails",
+    processTree: processTree(model, rng, facts, command, when),
+    rawDetails: null,
+    runtimeExecutionDataId: rng.uuid(),
+    type: "PROCESS_START",
+    context: { __typename: "CloudEventRuntimeTypeProcessStartContext", commandLine: command },
+    sensor: {
+      id: derivedNestedId(hostId, "sensor", 0),
+      name: `wiz-sensor-${node}`,
+      type: clusterStub ? "KUBERNETES" : "HOST",
+      status: "CONNECTED",
+      sensorVersion: "1.0.5820",
+      definitionsVersion: "1.0.1390",
+      ipAddress: facts.ipAddresses[0] ?? null,
+      firstSeenAt: wizTime(at(when - 30 * 86_400_000)),
+      lastSeenAt: wizTime(when),
+      workload: clusterStub ? { id: derivedNestedId(hostId, "workload", 0), name: "wiz-sensor", sensorName: `wiz-sensor-${node}` } : null,
+      cluster: clusterStub,
+    },
+    host: { id: hostId, externalId: facts.vmExternalId ?? facts.providerUniqueId, type: "VIRTUAL_MACHINE", hostname: node, kernelVersion: "6.1.0-1025-aws", computeInstanceGroupGraphEntity: null },
+    hostGraphEntity: graphEntityStub(hostId, node, "VIRTUAL_MACHINE", facts.vmExternalId ?? null),
+  };
+}
+
+/** Why the sensor raised the event: the sensor engine rule that matched, with its MITRE mapping. */
+function sensorTrigger(model: TenantModel, rule: TenantRule | undefined, index: number): WizRecord {
+  return {
+    __typename: "CloudEventSensorRulesMatch",
+    sensorEngineRules: rule
+      ? [{ rule: { id: recordId(model.seed, KIND.builtinRule, index, 7), name: rule.name, description: rule.description, MITRETactics: [], MITRETechniques: [...rule.techniques] }, version: "1" }]
+      : [],
+    fileReputationHashMatch: null,
+    connectivityReputation: null,
+    dnsQueryReputation: null,
+  };
 }
 
 function rawAuditRecord(facts: ResourceFacts, rule: TenantRule | undefined, actor: Actor, eventId: string, when: Millis, origin: string): WizRecord {
@@ -379,10 +448,10 @@ export function generateDetectionRecord(model: TenantModel, index: number, neste
       runtimeProgram: runtime && program ? { id: recordId(model.seed, KIND.cloudEvent, index, 500 + k), name: program.slice(program.lastIndexOf("/") + 1) } : null,
       parentRuntimeProgram: runtime ? { id: recordId(model.seed, KIND.cloudEvent, index, 600 + k), name: "bash" } : null,
       matchedRules: rule ? [{ rule: cloudEventRuleRecord(rule) }] : [],
-      extraDetails:
-        runtime && command
-          ? { __typename: "CloudEventRuntimeDetails", processTree: processTree(model, rng, facts, command, when), rawDetails: null, runtimeExecutionDataId: rng.uuid() }
-          : null,
+      extraDetails: runtime && command ? runtimeDetails(model, rng, facts, command, when) : null,
+      // Status is always Success here, so no provider error details.
+      statusDetails: null,
+      trigger: runtime && command ? sensorTrigger(model, rule, index) : null,
     });
   }
   const issueStatus = issue >= 0 ? ISSUE_STATUSES[model.stores.issues.cols.status[issue] ?? 0] : undefined;
@@ -415,7 +484,12 @@ export function buildDetectionRecord(model: TenantModel, index: number, nested: 
   const loaded = model.loaded?.records.detections?.[index];
   if (!loaded) return generateDetectionRecord(model, index, nested);
   const record = structuredClone(loaded) as WizRecord;
-  const issue = model.stores.detections.cols.issue[index] ?? -1;
+  const cols = model.stores.detections.cols;
+  const issue = cols.issue[index] ?? -1;
   record.issue = nested || issue < 0 ? null : model.records.issue(issue, true);
+  // Served as recorded; only the non-null fields the record lacks are derived from its columns.
+  const absent = model.loaded?.absent.detections?.[index];
+  const derived: WizRecord = { type: DETECTION_TYPES[cols.type[index] ?? 0], severity: SEVERITIES[cols.severity[index] ?? 2], createdAt: wizTime(cols.createdAt[index] ?? Number.NaN), updatedAt: wizTime(cols.updatedAt[index] ?? Number.NaN) };
+  for (const [field, value] of Object.entries(derived)) if (absent?.has(field)) record[field] = value;
   return record;
 }

@@ -20,7 +20,7 @@ import { builtinRules } from "./rule.catalogue.js";
 import { streamKey } from "./seeded-random.js";
 import { resolveTenantCounts } from "./tenant-counts.js";
 import { createTenant } from "./tenant-instance.js";
-import { at, type CollectionName, type FactSource, type RecordBuilders, type TenantModel, type TenantStores } from "./tenant-model.js";
+import { at, noChangedRows, type CollectionName, type FactSource, type RecordBuilders, type TenantModel, type TenantStores } from "./tenant-model.js";
 import { fillUserColumns, generateUserFacts } from "./user.records.js";
 import { fillVersionControlColumns } from "./version-control-resource.records.js";
 import { fillFindingColumns } from "./vulnerability-finding.records.js";
@@ -198,6 +198,7 @@ export function generateTenant(options: GenerateTenantOptions): Tenant {
     accountStats: undefined,
     providerIdIndex: undefined,
     vulnerableAssets: new WeakMap(),
+    changed: noChangedRows(),
   };
   model.facts = generatedFacts(model);
   fillProjectColumns(model);

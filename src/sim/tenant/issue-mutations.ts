@@ -7,7 +7,7 @@ import { appendIssue, baseIssueNotes, currentIssueNotes, OPEN, RESOLVED, THREAT 
 import { decodeRecordId, recordId } from "./record-ids.js";
 import { KIND } from "./record-kinds.js";
 import type { TenantRule } from "./rule.catalogue.js";
-import { at, wizTime, type IssueOverlay, type TenantModel } from "./tenant-model.js";
+import { at, markChanged, wizTime, type IssueOverlay, type TenantModel } from "./tenant-model.js";
 import { ISSUE_STATUSES, SEVERITIES, type IssueChange, type Millis, type NoteInput, type ThreatIssueInit, type WizRecord } from "./types.js";
 
 const MAX_NOTE_ORDINAL = 0xffff;
@@ -36,6 +36,7 @@ function changeTime(model: TenantModel, index: number, now: Millis): Millis {
 function touch(model: TenantModel, index: number, time: Millis): void {
   const cols = model.stores.issues.cols;
   cols.updatedAt[index] = Math.max(time, cols.statusChangedAt[index] ?? -Infinity);
+  markChanged(model, "issues", index);
   model.version += 1;
 }
 

@@ -2,6 +2,7 @@
  * Issues: the generated rows (pure functions of seed, index and generation time), columns, and the issue
  * node built from the base (generated or recorded) plus current columns plus overlay (notes, resolution).
  */
+import { parseWizTimestamp } from "../clock.js";
 import { NOTE_TEXTS, RESOLUTION_REASONS_REJECTED, RESOLUTION_REASONS_RESOLVED, RESOLUTION_REASONS_THREAT } from "./catalogue.js";
 import { recordId } from "./record-ids.js";
 import { KIND } from "./record-kinds.js";
@@ -332,9 +333,49 @@ export function applyIssueState(model: TenantModel, index: number, record: WizRe
   return record;
 }
 
+/** Issue fields that follow the columns and overlays; a replayed issue keeps its recorded values of them until it changes. */
+const STATEFUL_ISSUE_FIELDS = [
+  "type",
+  "status",
+  "severity",
+  "createdAt",
+  "updatedAt",
+  "statusChangedAt",
+  "dueAt",
+  "resolvedAt",
+  "resolutionReason",
+  "resolutionNote",
+  "rejectionExpiredAt",
+  "resolvedBy",
+  "notes",
+  "commentThread",
+  "threatDetectionDetails",
+] as const;
+const ISSUE_TIME_FIELDS = ["createdAt", "updatedAt", "statusChangedAt", "dueAt", "resolvedAt"] as const;
+
+/**
+ * A replayed issue: as recorded while nothing changed it (only the fields it lacks come from the current
+ * state); once a mutation or activity changed it, the current state, still with the recorded text of each
+ * timestamp whose instant did not move.
+ */
+function replayedIssue(model: TenantModel, index: number, loaded: WizRecord, nested: boolean): WizRecord {
+  const state = applyIssueState(model, index, structuredClone(loaded) as WizRecord, nested);
+  if (model.changed.issues.has(index)) {
+    for (const field of ISSUE_TIME_FIELDS) {
+      const recorded = loaded[field];
+      if (typeof recorded === "string" && typeof state[field] === "string" && at(parseWizTimestamp(recorded)) === at(parseWizTimestamp(state[field]))) state[field] = recorded;
+    }
+    return state;
+  }
+  const record = structuredClone(loaded) as WizRecord;
+  const absent = model.loaded?.absent.issues?.[index];
+  for (const field of STATEFUL_ISSUE_FIELDS) if (absent === undefined || absent.has(field)) record[field] = state[field];
+  if (nested) record.threatDetectionDetails = null;
+  return record;
+}
+
 /** The issue node for any issue: recorded base (loaded tenants) or generated base, then current state. */
 export function buildIssueRecord(model: TenantModel, index: number, nested: boolean): WizRecord {
-  const loaded = model.loaded?.records.issues?.[index];
-  const base = loaded ? (structuredClone(loaded) as WizRecord) : generateIssueBase(model, index);
-  return applyIssueState(model, index, base, nested);
+  const loaded = index < model.baseCounts.issues ? model.loaded?.records.issues?.[index] : undefined;
+  return loaded ? replayedIssue(model, index, loaded, nested) : applyIssueState(model, index, generateIssueBase(model, index), nested);
 }

@@ -12,6 +12,7 @@ import { createStores, emptyPicks, storeSizes, unboundRecords } from "./generate
 import { writeIssueRow } from "./issue.records.js";
 import { readRecordedTenant } from "./recorded-json.js";
 import {
+  absentFields,
   accountFacts,
   clusterFacts,
   normaliseRecord,
@@ -27,7 +28,7 @@ import {
 import { buildResourcePicks } from "./resource-picks.js";
 import { builtinRules, type TenantRule } from "./rule.catalogue.js";
 import { createTenant } from "./tenant-instance.js";
-import { at, wizTime, type CollectionName, type LoadedData, type ResourceFacts, type TenantModel } from "./tenant-model.js";
+import { at, noChangedRows, wizTime, type CollectionName, type LoadedData, type ResourceFacts, type TenantModel } from "./tenant-model.js";
 import { writeFindingRow } from "./vulnerability-finding.records.js";
 
 export interface LoadTenantOptions {
@@ -75,9 +76,15 @@ export function loadTenantFromJson(dir: string | Record<string, unknown[]>, opti
   const now = at(options.now);
   const recorded = readRecordedTenant(dir);
   const lists = {} as Record<CollectionName, WizRecord[]>;
+  const absent = {} as Record<CollectionName, ReadonlyArray<ReadonlySet<string>>>;
   for (const collection of COLLECTIONS) {
-    lists[collection] = (recorded.get(collection)?.nodes ?? []).map((node, i) => normaliseRecord(collection, node, i, seed));
+    const nodes = recorded.get(collection)?.nodes ?? [];
+    absent[collection] = nodes.map((node) => absentFields(collection, node));
+    lists[collection] = nodes.map((node, i) => normaliseRecord(collection, node, i, seed));
   }
+  // Whether recorded node i of a collection carried a field (possibly null); records added from references carried nothing.
+  const carried = (collection: CollectionName, i: number, field: string): boolean => absent[collection][i]?.has(field) === false;
+  const finite = (ms: number, fallback: number): number => (Number.isNaN(ms) ? fallback : ms);
   const ids = {} as Record<CollectionName, Map<string, number>>;
   for (const collection of COLLECTIONS) ids[collection] = indexById(lists[collection]);
   const lookup = (collection: CollectionName, id: unknown): number => (typeof id === "string" ? (ids[collection].get(id) ?? ids[collection].get(id.toLowerCase()) ?? -1) : -1);
@@ -179,6 +186,7 @@ export function loadTenantFromJson(dir: string | Record<string, unknown[]>, opti
     accountStats: undefined,
     providerIdIndex: undefined,
     vulnerableAssets: new WeakMap(),
+    changed: noChangedRows(),
   };
   const required = (ms: number): number => (Number.isNaN(ms) ? now : at(ms));
 
@@ -266,9 +274,11 @@ export function loadTenantFromJson(dir: string | Record<string, unknown[]>, opti
     const status = enumIndex(ISSUE_STATUSES, record.status, 0);
     const severity = enumIndex(SEVERITIES, record.severity, 2);
     const resource = issueResources[i] ?? -1;
+    // Recorded times are taken as they are (never clamped); only missing ones are derived, for ordering and filters.
     const createdAt = required(time(record.createdAt));
-    const statusChangedAt = Math.max(createdAt, required(time(record.statusChangedAt ?? record.createdAt)));
-    const updatedAt = Math.max(statusChangedAt, required(time(record.updatedAt ?? record.statusChangedAt ?? record.createdAt)));
+    const statusChangedAt = finite(at(time(record.statusChangedAt)), createdAt);
+    const updatedAt = finite(at(time(record.updatedAt)), Math.max(createdAt, statusChangedAt));
+    const recordedResolvedAt = at(time(record.resolvedAt));
     const project = lookup("projects", firstId(record.projects));
     writeIssueRow(model, i, {
       type,
@@ -280,7 +290,7 @@ export function loadTenantFromJson(dir: string | Record<string, unknown[]>, opti
       createdAt,
       statusChangedAt,
       updatedAt,
-      resolvedAt: status === 2 ? Math.max(createdAt, required(time(record.resolvedAt ?? record.statusChangedAt))) : Number.NaN,
+      resolvedAt: status === 2 && !carried("issues", i, "resolvedAt") ? statusChangedAt : recordedResolvedAt,
       dueAt: at(time(record.dueAt)),
     });
     for (const note of records(record.notes)) if (typeof note.id === "string") noteOwners.set(note.id, i);
@@ -318,11 +328,13 @@ export function loadTenantFromJson(dir: string | Record<string, unknown[]>, opti
       cveIndex.set(name, cve);
     }
     const firstDetectedAt = required(time(record.firstDetectedAt));
-    const lastDetectedAt = Math.max(firstDetectedAt, required(time(record.lastDetectedAt ?? record.firstDetectedAt)));
+    const lastDetectedAt = finite(at(time(record.lastDetectedAt)), firstDetectedAt);
     const status = enumIndex(FINDING_STATUSES, record.status, 0);
     const resolvedAt = at(time(record.resolvedAt));
     const resource = findingResources[f] ?? -1;
-    writeFindingRow(model, f, { resource: Math.max(resource, 0), cve, status, firstDetectedAt, lastDetectedAt, resolvedAt, updatedAt: Math.max(lastDetectedAt, required(time(record.updatedAt ?? record.lastDetectedAt))) });
+    // A finding without updatedAt is ordered and filtered by its latest detection or resolution; it is not served one.
+    const updatedAt = finite(at(time(record.updatedAt)), Math.max(lastDetectedAt, finite(resolvedAt, lastDetectedAt)));
+    writeFindingRow(model, f, { resource: Math.max(resource, 0), cve, status, firstDetectedAt, lastDetectedAt, resolvedAt, updatedAt });
     const fc = stores.vulnerabilityFindings.cols;
     fc.resource[f] = resource;
     const project = lookup("projects", firstId(record.projects));
@@ -341,12 +353,13 @@ export function loadTenantFromJson(dir: string | Record<string, unknown[]>, opti
     cols.project[k] = resource >= 0 ? (rc.project[resource] ?? -1) : -1;
     cols.rule[k] = ruleOf(record.rule ? { __typename: "CloudConfigurationRule", ...obj(record.rule) } : null, "CLOUD_CONFIGURATION", SEVERITIES[severity] ?? "MEDIUM");
     cols.severity[k] = severity;
-    cols.status[k] = str(record.status)?.toUpperCase() === "RESOLVED" || str(record.result)?.toUpperCase() === "PASS" ? 1 : 0;
+    // Only a recorded RESOLVED is resolved: a finding without status (or with result PASS) is not invented a resolution.
+    cols.status[k] = str(record.status) === "RESOLVED" ? 1 : 0;
     cols.updatedAt[k] = required(time(record.updatedAt ?? record.analyzedAt));
-    cols.analyzedAt[k] = Math.max(cols.updatedAt[k] ?? now, required(time(record.analyzedAt ?? record.updatedAt)));
+    cols.analyzedAt[k] = finite(at(time(record.analyzedAt)), cols.updatedAt[k] ?? now);
   });
 
-  const loaded: LoadedData = { records: lists, ids, noteOwners, resources, accounts, clusters, projects, users };
+  const loaded: LoadedData = { records: lists, ids, noteOwners, absent, resources, accounts, clusters, projects, users };
   const data: TenantModel = { ...model, loaded, baseCounts: storeSizes(stores) };
   data.facts = {
     resource: (i) => resources[i] ?? missing(`resource ${i}`),

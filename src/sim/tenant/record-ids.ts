@@ -4,6 +4,7 @@
  * rest a keyed hash. Decoding is O(1) and a decoded id is accepted only if it regenerates exactly, so
  * ids from another tenant, another kind or a typo are rejected.
  */
+import { createHash } from "node:crypto";
 import { fieldBits, hex32, mix32, rowKey, streamKey } from "./seeded-random.js";
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -69,4 +70,14 @@ export function decodeRecordId(seed: number, kind: number, id: string): DecodedI
   const subMask = fieldBits(rowKey(key, index), 0) & 0xffff;
   const sub = (Number.parseInt(lower.slice(9, 13), 16) - subMask) & 0xffff;
   return recordId(seed, kind, index, sub) === lower ? { index, sub } : undefined;
+}
+
+/**
+ * A stable id for a nested node that has none of its own: a recorded one lacking a required id
+ * (IssueNote.id, ServiceTicket.id) or a generated related entity (a pod's controller). UUID-shaped (v5
+ * style), from the owner's id, the kind and the position, so it is the same on every load.
+ */
+export function derivedNestedId(ownerId: string, kind: string, position: number): string {
+  const h = createHash("sha256").update(`${ownerId}\u0000${kind}\u0000${position}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
 }

@@ -4,7 +4,7 @@
  * and the facts the record builders need are read from the recorded shapes.
  */
 import { parseWizTimestamp } from "../clock.js";
-import { recordId } from "./record-ids.js";
+import { derivedNestedId, recordId } from "./record-ids.js";
 import { KIND } from "./record-kinds.js";
 import { VULNERABLE_ASSET_TYPENAME } from "./resource-type.catalogue.js";
 import type { AccountFacts, ClusterFacts, CollectionName, Exposure, ProjectFacts, ResourceFacts, UserFacts } from "./tenant-model.js";
@@ -121,6 +121,27 @@ function withTypename(value: unknown, typename: string): unknown {
   return o && typeof o.__typename !== "string" ? { __typename: typename, ...o } : value;
 }
 
+/** The served fields a recorded node does not carry (absent, as opposed to recorded as null). */
+export function absentFields(collection: CollectionName, node: WizRecord): ReadonlySet<string> {
+  return new Set(Object.keys(RECORD_DEFAULTS[collection]).filter((field) => node[field] === undefined));
+}
+
+/** Notes made servable: a missing id, createdAt, updatedAt or text is derived (schema/NOTES.md, "Replay"). */
+function servableNotes(issue: WizRecord): WizRecord[] {
+  return records(issue.notes).map((note, k) => {
+    const out: WizRecord = { ...note };
+    if (typeof out.id !== "string" || out.id === "") out.id = derivedNestedId(String(issue.id), "note", k);
+    if (out.createdAt === undefined || out.createdAt === null) out.createdAt = out.updatedAt ?? issue.createdAt ?? null;
+    if (out.updatedAt === undefined || out.updatedAt === null) out.updatedAt = out.createdAt;
+    if (out.text === undefined || out.text === null) out.text = "";
+    return out;
+  });
+}
+
+function servableTickets(issue: WizRecord): WizRecord[] {
+  return records(issue.serviceTickets).map((ticket, k) => (typeof ticket.id === "string" && ticket.id !== "" ? ticket : { ...ticket, id: derivedNestedId(String(issue.id), "serviceTicket", k) }));
+}
+
 /** A recorded node with every served field present, connections flattened and union members typed. */
 export function normaliseRecord(collection: CollectionName, node: WizRecord, index: number, seed: number): WizRecord {
   // Recorded fields keep their order; missing ones are appended.
@@ -133,6 +154,8 @@ export function normaliseRecord(collection: CollectionName, node: WizRecord, ind
   switch (collection) {
     case "issues": {
       if (out.url === null) out.url = `https://app.wiz.io/issues#~(issue~'${String(out.id)})`;
+      out.notes = servableNotes(out);
+      out.serviceTickets = servableTickets(out);
       const rule = obj(out.sourceRule);
       if (rule) out.sourceRule = withTypename(rule, sourceRuleTypename(rule, out.type));
       const sourceRules = records(out.sourceRules).map((r) => withTypename(r, sourceRuleTypename(r, out.type)));

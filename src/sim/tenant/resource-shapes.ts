@@ -3,6 +3,7 @@
  * issue entitySnapshot, VulnerableAsset union member, configuration finding resource, detection
  * resource), all built from one ResourceFacts so they always agree.
  */
+import { derivedNestedId } from "./record-ids.js";
 import { VULNERABLE_ASSET_TYPENAME } from "./resource-type.catalogue.js";
 import { wizTime, type ResourceFacts, type TenantModel } from "./tenant-model.js";
 import type { WizRecord } from "./types.js";
@@ -240,6 +241,13 @@ export function configurationFindingResource(model: TenantModel, f: ResourceFact
 /** Detection `resources[]` / `primaryResource` and threat details resources. */
 export function detectionResource(model: TenantModel, f: ResourceFacts): WizRecord {
   const ns = f.kubernetesNamespace;
+  const cluster = f.kubernetesClusterId ? graphEntityStub(f.kubernetesClusterId, f.kubernetesClusterName, "KUBERNETES_CLUSTER", null) : null;
+  const namespace = ns ? graphEntityStub(ns.id, ns.name, "NAMESPACE", ns.providerUniqueId) : null;
+  // A pod's controller is its Deployment: the pod name without the ReplicaSet and pod suffixes.
+  const controllerName = ns && f.podName ? f.podName.replace(/-[a-z0-9]+-[a-z0-9]+$/, "") : null;
+  const controller = ns && controllerName ? graphEntityStub(derivedNestedId(f.id, "kubernetesController", 0), controllerName, "DEPLOYMENT", `${ns.providerUniqueId}/deployments/${controllerName}`) : null;
+  // Serverless containers (Fargate, Cloud Run, ACI) run in a container service rather than a cluster.
+  const service = f.serverlessContainer ? graphEntityStub(derivedNestedId(f.id, "containerService", 0), `${f.name}-service`, "CONTAINER_SERVICE", null) : null;
   return {
     id: f.id,
     externalId: f.externalId,
@@ -249,8 +257,15 @@ export function detectionResource(model: TenantModel, f: ResourceFacts): WizReco
     region: f.region,
     providerUniqueId: f.providerUniqueId,
     cloudAccount: accountRecord(model, f),
-    kubernetesCluster: f.kubernetesClusterId ? graphEntityStub(f.kubernetesClusterId, f.kubernetesClusterName, "KUBERNETES_CLUSTER", null) : null,
-    kubernetesNamespace: ns ? graphEntityStub(ns.id, ns.name, "NAMESPACE", ns.providerUniqueId) : null,
+    kubernetesCluster: cluster,
+    kubernetesNamespace: namespace,
     graphEntity: graphEntity(model, f),
+    containerService: service,
+    containerServiceGraphEntity: service,
+    kubernetesClusterGraphEntity: cluster,
+    kubernetesNamespaceGraphEntity: namespace,
+    kubernetesController: controller,
+    kubernetesControllerGraphEntity: controller,
+    openToAllInternet: f.exposure.hasWideInternetExposure,
   };
 }

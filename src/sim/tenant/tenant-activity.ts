@@ -7,7 +7,7 @@ import { appendDetection, issueDetectionRow, matchOnlyDetectionRow } from "./det
 import { appendIssue, IN_PROGRESS, OPEN, pickIssueSubject, RESOLVED, THREAT } from "./issue.records.js";
 import { KIND } from "./record-kinds.js";
 import { mix32, SeededRandom, streamKey } from "./seeded-random.js";
-import { at, DAY, HOUR, MINUTE, type TenantModel } from "./tenant-model.js";
+import { at, DAY, HOUR, markChanged, MINUTE, type TenantModel } from "./tenant-model.js";
 import type { ActivitySummary, Millis } from "./types.js";
 import { appendFinding, assetClassOfTypes, cveClassLists, FINDING_OPEN, FINDING_RESOLVED } from "./vulnerability-finding.records.js";
 
@@ -117,6 +117,7 @@ export function simulateActivity(model: TenantModel, now: Millis, previous: Mill
           summary.createdDetections.push(appendDetection(model, { ...row, createdAt: time, updatedAt: time, startedAt: at(time - MINUTE * (1 + rng.int(9))) }));
         }
         issues.cols.updatedAt[i] = time;
+        markChanged(model, "issues", i);
         updated.add(i);
         break;
       }
@@ -128,6 +129,7 @@ export function simulateActivity(model: TenantModel, now: Millis, previous: Mill
         issues.cols.statusChangedAt[i] = time;
         issues.cols.resolvedAt[i] = time;
         issues.cols.updatedAt[i] = time;
+        markChanged(model, "issues", i);
         // Wiz resolved it (the cause went away): resolution fields fall back to the generated defaults.
         const overlay = model.issueOverlays.get(i);
         if (overlay) {
@@ -170,6 +172,7 @@ export function simulateActivity(model: TenantModel, now: Millis, previous: Mill
           break;
         }
         cols.updatedAt[f] = time;
+        markChanged(model, "vulnerabilityFindings", f);
         summary.updatedFindings += 1;
         break;
       }
@@ -181,6 +184,7 @@ export function simulateActivity(model: TenantModel, now: Millis, previous: Mill
           summary.createdDetections.push(appendDetection(model, { ...row, createdAt: time, updatedAt: time, startedAt: at(time - MINUTE * (1 + rng.int(9))) }));
           issues.cols.severity[i] = Math.max(issues.cols.severity[i] ?? 0, row.severity);
           issues.cols.updatedAt[i] = time;
+          markChanged(model, "issues", i);
           updated.add(i);
         } else {
           const row = matchOnlyDetectionRow(model, t, next);

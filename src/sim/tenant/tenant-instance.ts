@@ -16,6 +16,7 @@ import { decodeRecordId, recordId } from "./record-ids.js";
 import { KIND } from "./record-kinds.js";
 import { cloudResourceRecord } from "./resource-shapes.js";
 import { simulateActivity } from "./tenant-activity.js";
+import { restoreTenant, snapshotTenant, type TenantBase } from "./tenant-state.js";
 import type { CollectionName, TenantModel } from "./tenant-model.js";
 import type { Tenant, WizRecord } from "./types.js";
 import { userRecord } from "./user.records.js";
@@ -78,6 +79,7 @@ function collection<C extends { [K in keyof C]: TypedColumn }>(name: CollectionN
 
 export function createTenant(model: TenantModel): Tenant {
   const s = model.stores;
+  const base: TenantBase = { rules: model.rules.length, detectionOrigins: model.detectionOrigins.length };
   const vcsCount = s.versionControlResources.size();
   // Projects are embedded in most records; build each once per tenant version and share it (frozen).
   const projectCache = new Map<number, { version: number; record: WizRecord }>();
@@ -133,5 +135,7 @@ export function createTenant(model: TenantModel): Tenant {
     deleteIssueNote: (noteId, now) => deleteIssueNote(model, noteId, now),
     raiseThreatIssue: (init, now) => raiseThreatIssue(model, init, now),
     simulateActivity: (now, previous, ratePerHour) => simulateActivity(model, now, previous, ratePerHour),
+    snapshot: () => snapshotTenant(model, base),
+    restore: (state) => restoreTenant(model, base, state),
   };
 }

@@ -187,6 +187,8 @@ export interface LoadedData {
   records: Partial<Record<CollectionName, WizRecord[]>>;
   /** Issue index of each recorded note id, so recorded notes can be deleted. */
   noteOwners: Map<string, number>;
+  /** Per recorded node, the served fields it did not carry: only these may be derived (schema/NOTES.md, "Replay"). */
+  absent: Partial<Record<CollectionName, ReadonlyArray<ReadonlySet<string>>>>;
   ids: Partial<Record<CollectionName, Map<string, number>>>;
   resources: ResourceFacts[];
   accounts: AccountFacts[];
@@ -242,6 +244,26 @@ export interface TenantModel {
   providerIdIndex: Map<string, number> | undefined;
   /** Shared vulnerableAsset objects per resource facts object. */
   readonly vulnerableAssets: WeakMap<ResourceFacts, WizRecord>;
+  /**
+   * Base records (below baseCounts) changed since generation or load, by mutations or activity. A replayed
+   * record not in here is served exactly as recorded; the sets also bound what a state snapshot must carry.
+   */
+  readonly changed: ChangedRows;
+}
+
+export interface ChangedRows {
+  issues: Set<number>;
+  vulnerabilityFindings: Set<number>;
+}
+
+/** An empty change record for a new model. */
+export function noChangedRows(): ChangedRows {
+  return { issues: new Set(), vulnerabilityFindings: new Set() };
+}
+
+/** Notes that a base record changed (rows appended later are tracked by their index alone). */
+export function markChanged(model: TenantModel, collection: keyof ChangedRows, index: number): void {
+  if (index < model.baseCounts[collection]) model.changed[collection].add(index);
 }
 
 /** A timestamp for a record, quantised to the microseconds Wiz prints, so string and column compare equal. */

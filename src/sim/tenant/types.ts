@@ -7,6 +7,7 @@
  * schema/wiz.graphql); union members carry `__typename`. Fields that take GraphQL arguments are
  * plain values too: the GraphQL layer applies the arguments.
  */
+import type { SimTenantState } from "./tenant-state.js";
 
 export const SEVERITIES = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -188,6 +189,12 @@ export interface Tenant {
   raiseThreatIssue(init: ThreatIssueInit, now: Millis): number;
   /** Background activity: creates, updates and resolves a deterministic batch of records. */
   simulateActivity(now: Millis, previous: Millis, ratePerHour: number): ActivitySummary;
+
+  // ---- persistence (tenant-state.ts) ----
+  /** The changes since creation (mutations, activity, run-time rules) as JSON-safe data. */
+  snapshot(): SimTenantState;
+  /** Re-applies a snapshot to a tenant just created from the same seed or files and creation instant; throws otherwise. */
+  restore(state: SimTenantState): void;
 }
 
 export interface ActivitySummary {

@@ -47,10 +47,21 @@ export interface DataSourceSummary {
   staleAt: number;
 }
 
-interface EventEntry {
+export interface EventEntry {
   issue: number;
   seenAt: number;
 }
+
+/** A data source store's content: per data source key, its items with the time each was last sent. */
+export type DataSourceStoreState = Array<{
+  key: string;
+  findings: Array<[string, number]>;
+  tags: Array<[string, number]>;
+  events: Array<[string, EventEntry]>;
+  by: Actor;
+  lastUploadId: string;
+  refreshedAt: number;
+}>;
 
 interface SourceState {
   findings: Map<string, number>;
@@ -164,6 +175,31 @@ export class DataSourceStore {
       refreshedAt: s.refreshedAt,
       staleAt: staleMs === null ? Number.NaN : s.oldestSeenAt + staleMs,
     }));
+  }
+
+  /** What every data source holds, as JSON-safe data (for the simulator's saved state). */
+  snapshot(): DataSourceStoreState {
+    return [...this.sources].map(([key, state]) => ({
+      key,
+      findings: [...state.findings],
+      tags: [...state.tags],
+      events: [...state.events].map(([eventKey, entry]) => [eventKey, { ...entry }] as [string, EventEntry]),
+      by: { ...state.by },
+      lastUploadId: state.lastUploadId,
+      refreshedAt: state.refreshedAt,
+    }));
+  }
+
+  /** Replaces the content with a snapshot; the issue reference counts are rebuilt from its events. */
+  restore(snapshot: DataSourceStoreState): void {
+    this.sources.clear();
+    this.issueRefs.clear();
+    for (const source of snapshot) {
+      const state: SourceState = { findings: new Map(source.findings), tags: new Map(source.tags), events: new Map(source.events.map(([k, e]) => [k, { ...e }])), by: { ...source.by }, lastUploadId: source.lastUploadId, refreshedAt: source.refreshedAt, oldestSeenAt: source.refreshedAt };
+      for (const entry of state.events.values()) this.retain(entry.issue);
+      this.sources.set(source.key, state);
+      this.settle(source.key, state);
+    }
   }
 
   /** Issue indexes currently kept alive by uploaded events (for tests and the admin view). */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { toWizTimestamp, type SimClock } from "../clock.js";
 import { ISSUE_STATUSES, type Tenant, type WizRecord } from "../tenant/types.js";
-import { DataSourceStore, type Actor, type DataSourceSummary, type IncomingContent } from "./data-source-store.js";
+import { DataSourceStore, type Actor, type DataSourceStoreState, type DataSourceSummary, type IncomingContent } from "./data-source-store.js";
 import {
   FINDING_CATEGORIES,
   parseEnrichmentDocument,
@@ -102,8 +102,40 @@ export interface UploadService {
   uploads(): UploadSummary[];
   uploadsInFlight(): UploadSummary[];
   dataSources(): DataSourceSummary[];
+  /** Uploads (bodies still to process included), their activities and the data sources' content, as JSON-safe data. */
+  snapshot(): UploadServiceState;
+  /** Replaces the uploads and data sources with a snapshot (a simulator resuming its saved state). */
+  restore(state: UploadServiceState): void;
   /** Stops listening to the clock. */
   close(): void;
+}
+
+/** One upload as saved: times in epoch ms (null for none), a body still to process as base64. */
+export interface SavedUpload {
+  id: string;
+  systemActivityId: string;
+  filename: string;
+  by: Actor;
+  requestedAt: number;
+  urlExpiresAt: number;
+  body: string | null;
+  bytes: number;
+  contentType: string | null;
+  puts: number;
+  ignoredPuts: number;
+  lastPutAt: number | null;
+  status: UploadStatus;
+  statusInfo: string | null;
+  endedAt: number | null;
+  result: IngestionStats | null;
+}
+
+export interface UploadServiceState {
+  /** Presigned URLs handed out before the save stay valid after it. */
+  signingKey: string;
+  nextUploadId: number;
+  uploads: SavedUpload[];
+  dataSources: DataSourceStoreState;
 }
 
 /** A client error in `requestSecurityScanUpload` input; the GraphQL layer reports it as BAD_USER_INPUT. */
@@ -163,7 +195,7 @@ export function createUploadService(deps: UploadServiceDeps): UploadService {
   const maxRetainedUploads = opts.maxRetainedUploads ?? 10_000;
 
   const randomBytes = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256) & 0xff));
-  const signingKey = randomBytes(32);
+  let signingKey = randomBytes(32);
   // Wiz upload ids are short numeric strings ("17768"); start somewhere plausible and count up.
   let nextUploadId = 10_000 + Math.floor(random() * 80_000);
 
@@ -214,7 +246,9 @@ export function createUploadService(deps: UploadServiceDeps): UploadService {
     if (/[/\\]/.test(filename)) throw new UploadInputError(`filename "${filename}" must not contain path separators`);
     const now = clock.now();
     const id = String(nextUploadId++);
-    const systemActivityId = uuid();
+    // A restored simulator draws from the same seeded sequence again: skip ids its saved uploads already hold.
+    let systemActivityId = uuid();
+    while (byActivity.has(systemActivityId)) systemActivityId = uuid();
     const state: UploadState = {
       id,
       systemActivityId,
@@ -483,6 +517,39 @@ export function createUploadService(deps: UploadServiceDeps): UploadService {
   }
 
   const unsubscribe = clock.onAdvance((now) => process(now));
+  const orNull = (ms: number): number | null => (Number.isNaN(ms) ? null : ms);
+  const orNaN = (ms: number | null): number => (ms === null ? Number.NaN : ms);
+
+  function snapshot(): UploadServiceState {
+    return {
+      signingKey: signingKey.toString("base64"),
+      nextUploadId,
+      uploads: [...uploads.values()].map((u) => ({
+        ...u,
+        by: { ...u.by },
+        body: u.body ? u.body.toString("base64") : null,
+        lastPutAt: orNull(u.lastPutAt),
+        endedAt: orNull(u.endedAt),
+        result: u.result ? structuredClone(u.result) : null,
+      })),
+      dataSources: store.snapshot(),
+    };
+  }
+
+  function restore(state: UploadServiceState): void {
+    signingKey = Buffer.from(state.signingKey, "base64");
+    nextUploadId = state.nextUploadId;
+    uploads.clear();
+    byActivity.clear();
+    pending.clear();
+    for (const saved of state.uploads) {
+      const u: UploadState = { ...saved, by: { ...saved.by }, body: saved.body === null ? undefined : Buffer.from(saved.body, "base64"), lastPutAt: orNaN(saved.lastPutAt), endedAt: orNaN(saved.endedAt), result: saved.result ? structuredClone(saved.result) : null };
+      uploads.set(u.id, u);
+      byActivity.set(u.systemActivityId, u.id);
+      if (u.status === "IN_PROGRESS" && u.body !== undefined) pending.add(u.id);
+    }
+    store.restore(state.dataSources);
+  }
 
   return {
     requestUpload,
@@ -501,6 +568,8 @@ export function createUploadService(deps: UploadServiceDeps): UploadService {
       return [...uploads.values()].filter(inFlight).map(summary);
     },
     dataSources: () => store.summaries(staleMs),
+    snapshot,
+    restore,
     close: () => {
       unsubscribe();
     },

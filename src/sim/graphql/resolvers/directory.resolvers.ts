@@ -11,7 +11,7 @@ function includesText(search: string | null | undefined, ...values: unknown[]): 
 }
 
 interface ProjectsArgs extends ConnectionArgs {
-  filterBy?: { id?: readonly string[] | null; search?: string | null; archived?: boolean | null; isFolder?: boolean | null } | null;
+  filterBy?: { id?: readonly string[] | null; search?: string | null; archived?: boolean | null; includeArchived?: boolean | null; isFolder?: boolean | null } | null;
   orderBy?: { field: "SECURITY_SCORE" | "NAME" | "CREATED_AT"; direction: "ASC" | "DESC" } | null;
 }
 
@@ -21,11 +21,12 @@ export function projects(_source: unknown, args: ProjectsArgs, context: SimConte
   const ids = indexesOf(f.id, (id) => tenant.projects.indexOf(id));
   const matches: Predicate = (i) => {
     if (ids && !ids.has(i)) return false;
-    if (!f.search && typeof f.archived !== "boolean" && typeof f.isFolder !== "boolean") return true;
+    if (!f.search && typeof f.archived !== "boolean" && f.includeArchived !== false && typeof f.isFolder !== "boolean") return true;
     const p = tenant.projects.get(i);
     return (
       includesText(f.search, p.name, p.slug, p.description) &&
       (typeof f.archived !== "boolean" || Boolean(p.archived) === f.archived) &&
+      (f.includeArchived !== false || !p.archived) &&
       (typeof f.isFolder !== "boolean" || Boolean(p.isFolder) === f.isFolder)
     );
   };

@@ -1,5 +1,5 @@
 import { parseWizTimestamp } from "../../clock.js";
-import { type IssueChange, type Tenant, type WizRecord } from "../../tenant/types.js";
+import { ISSUE_STATUSES, ISSUE_TYPES, SEVERITIES, type IssueChange, type Tenant, type WizRecord } from "../../tenant/types.js";
 import type { ListSource, SortKey } from "../connection.js";
 import { compileIssueFilter, type IssueFilterInput } from "../filters/issue-filters.js";
 import { allOf, canonicalKey, type CompiledFilter } from "../filters/filter-predicates.js";
@@ -64,7 +64,7 @@ export function issue(_source: unknown, args: { id: string }, context: SimContex
   return context.tenant.issues.get(index);
 }
 
-type GroupBy = "PROJECT" | "RESOURCE" | "SUBSCRIPTION" | "SOURCE_RULE" | "CONTAINER_SERVICE" | "KUBERNETES_CLUSTER" | "KUBERNETES_NAMESPACE";
+type GroupBy = "STATUS" | "SEVERITY" | "TYPE" | "PROJECT" | "RESOURCE" | "SUBSCRIPTION" | "SOURCE_RULE" | "CONTAINER_SERVICE" | "KUBERNETES_CLUSTER" | "KUBERNETES_NAMESPACE";
 
 /** The entity an issue is grouped under, as an id; undefined when the issue has none of that kind. */
 function groupIdOf(tenant: Tenant, groupBy: GroupBy, i: number): string | undefined {
@@ -72,6 +72,13 @@ function groupIdOf(tenant: Tenant, groupBy: GroupBy, i: number): string | undefi
   const resource = cols.resource[i] as number;
   const res = tenant.cloudResources.cols;
   switch (groupBy) {
+    // The group's id is the enum value itself (OPEN, CRITICAL, THREAT_DETECTION...).
+    case "STATUS":
+      return ISSUE_STATUSES[cols.status[i] as number];
+    case "SEVERITY":
+      return SEVERITIES[cols.severity[i] as number];
+    case "TYPE":
+      return ISSUE_TYPES[cols.type[i] as number];
     case "PROJECT":
       return (cols.project[i] as number) >= 0 ? tenant.projects.idAt(cols.project[i] as number) : undefined;
     case "RESOURCE":

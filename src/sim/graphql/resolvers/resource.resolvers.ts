@@ -34,6 +34,7 @@ interface CloudResourceFilterInput {
   type?: readonly string[] | null;
   cloudPlatform?: readonly string[] | null;
   subscriptionId?: readonly string[] | null;
+  subscriptionExternalId?: readonly string[] | null;
   projectId?: readonly string[] | null;
   updatedAt?: DateFilterInput | null;
   firstSeen?: DateFilterInput | null;
@@ -51,6 +52,7 @@ export function cloudResources(_source: unknown, args: ConnectionArgs & { filter
     refIn(cols.type, typeIndexes(tenant, f.type)),
     enumIn(cols.platform, f.cloudPlatform, CLOUD_PLATFORMS),
     refIn(cols.account, indexesOf(f.subscriptionId, (id) => tenant.cloudAccounts.indexOf(id) ?? accountByExternalId(tenant, id))),
+    refIn(cols.account, indexesOf(f.subscriptionExternalId, (id) => accountByExternalId(tenant, id))),
     refIn(cols.project, indexesOf(f.projectId, (id) => tenant.projects.indexOf(id))),
     dateRange(cols.updatedAt, f.updatedAt, now, "updatedAt"),
     dateRange(cols.firstSeen, f.firstSeen, now, "firstSeen"),
