@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     time("raw -> canonical", records, (s) => STREAM_NORMALISERS[s.stream](s.raw, context)),
     time("raw -> canonical -> OCSF", records, (s) => toOcsf(STREAM_NORMALISERS[s.stream](s.raw, context), { observedAtMs, raw: s.raw }) ?? true),
     time("raw_data alone (JSON.stringify of the node)", records, (s) => JSON.stringify(s.raw)),
-    time("raw -> canonical -> ECS", records, (s) => toEcs(STREAM_NORMALISERS[s.stream](s.raw, context), { observedAt })),
+    time("raw -> canonical -> ECS", records, (s) => toEcs(STREAM_NORMALISERS[s.stream](s.raw, context), { observedAt, raw: s.raw })),
     time("raw -> canonical -> built-in map", records, (s) => {
       const record = STREAM_NORMALISERS[s.stream](s.raw, context);
       return mapFor.get(record.recordType)?.applySync(record, s.raw) ?? record;

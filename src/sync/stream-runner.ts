@@ -24,6 +24,8 @@ export interface StreamRunSettings {
   mode: StreamMode;
   /** How far before the cursor each incremental walk starts again, so late-visible changes are not missed. */
   overlapUs: Micros;
+  /** Records changed in the last lagUs are left to a later walk (they may still have late-visible siblings). */
+  lagUs?: Micros;
   /** First export: only records changed in the last N days. */
   backfillDays?: number;
   /** A run stops (checkpointed) after this many pages or minutes; the next run continues. */
@@ -186,7 +188,7 @@ export async function runStream(deps: StreamRunDeps, settings: StreamRunSettings
       let beyond = false;
       let high = slice.highWater;
       for (const raw of page.nodes) {
-        const record = pageRecordOf(def.name, def.cursorField, raw);
+        const record = pageRecordOf(def.name, def.cursorField, raw, def.cursorFallbacks);
         // Walked ascending: a record past the (possibly lowered) upper bound belongs to a later slice.
         if (slice.hi !== null && record.changedAt !== undefined && record.changedAt > slice.hi) {
           beyond = true;
@@ -372,17 +374,20 @@ async function planWalk(
   const lower =
     previousCursor !== null ? previousCursor - settings.overlapUs : settings.backfillDays !== undefined ? microsFromMillis(deps.now() - settings.backfillDays * 86_400_000) : null;
   run.lower_us = lower;
-  if (!def.order || !def.probeDocument) return { run, slices: [{ ...emptySlice(0), lo: lower, filterLo: lower }] };
+  // With a lag, the walk stops short of now: what changed since then is read by a later walk.
+  const cutoff = settings.lagUs ? microsFromMillis(deps.now()) - settings.lagUs : null;
+  if (cutoff !== null && lower !== null && lower >= cutoff) return undefined;
+  if (!def.order || !def.probeDocument) return { run, slices: [{ ...emptySlice(0), lo: lower, filterLo: lower, hi: cutoff, filterHi: cutoff }] };
   // The newest change now is the walk's upper bound: everything at or below it is read by this walk, anything
   // changed later by the next one, so slices can run in parallel and the cursor can jump straight to it.
   const probe = await deps.client.graphql<{ connection?: { nodes?: WizPayload[]; totalCount?: number | null } | null }>(
     def.probeDocument,
-    { first: 1, filterBy: filterOf(def, settings.filter, { filterLo: lower, filterHi: null, scope: null }), orderBy: def.order.descending },
+    { first: 1, filterBy: filterOf(def, settings.filter, { filterLo: lower, filterHi: cutoff, scope: null }), orderBy: def.order.descending },
     { signal: deps.signal },
   );
   counters.requests += 1;
   const newest = probe.connection?.nodes?.[0];
-  const upper = newest ? pageRecordOf(def.name, def.cursorField, newest).changedAt : undefined;
+  const upper = newest ? pageRecordOf(def.name, def.cursorField, newest, def.cursorFallbacks).changedAt : undefined;
   if (upper === undefined) return undefined;
   run.upper_us = upper;
   const total = probe.connection?.totalCount ?? null;

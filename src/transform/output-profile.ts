@@ -57,7 +57,7 @@ export function createOutputProfile(name: string, ladder: SeverityLadder, map?: 
       },
     };
   }
-  if (name === "ecs") return { name, ladder, render: (stream, raw, context) => ({ profile: "ecs", record: toEcs(canonicalOf(stream, raw, context, ladder), { observedAt: context.observedAt }) }) };
+  if (name === "ecs") return { name, ladder, render: (stream, raw, context) => ({ profile: "ecs", record: toEcs(canonicalOf(stream, raw, context, ladder), { observedAt: context.observedAt, raw }) }) };
   if (!map) throw new Error(`output profile ${name} needs its compiled map; resolve it with resolveOutputProfile.`);
   const kinds = new Set<string>(map.map.recordTypes);
   return {

@@ -6,7 +6,8 @@ import { STREAM_NORMALISERS } from "../../src/transform/normalisers/stream-norma
 import { toOcsf } from "../../src/transform/ocsf/ocsf-mapper.js";
 import { FOUR_TIER_LADDER } from "../../src/transform/severity/severity-ladder.js";
 import { clientFor, startTestSimulator } from "../sync/sync-fixtures.js";
-import { ecsProblems, ocsfProblems } from "./ocsf-subset-checker.js";
+import { ecsProblems } from "./ecs-flat-checker.js";
+import { ocsfProblems } from "./ocsf-schema-checker.js";
 import { fixtureRecords, streamRecords, tenantRecords, type RawRecord } from "./wiz-records.js";
 
 const context = { portalOrigin: "https://app.wiz.io", ladder: FOUR_TIER_LADDER };
@@ -32,8 +33,8 @@ function runGolden(records: readonly RawRecord[]): Outcome {
       classes.add(ocsf.class_uid);
       for (const p of ocsfProblems(ocsf)) problems.push(`${origin}: ocsf ${ocsf.class_uid}: ${p}`);
       if (ocsf.raw_data !== JSON.stringify(raw)) problems.push(`${origin}: ocsf raw_data is not the untouched node`);
-    } else if (record.recordType !== "project" && record.recordType !== "auditLogEntry") problems.push(`${origin}: no OCSF class for ${record.recordType}`);
-    for (const p of ecsProblems(toEcs(record, { observedAt: "2026-01-01T00:00:00Z" }))) problems.push(`${origin}: ecs: ${p}`);
+    } else if (record.recordType !== "project") problems.push(`${origin}: no OCSF class for ${record.recordType}`);
+    for (const p of ecsProblems(toEcs(record, { observedAt: "2026-01-01T00:00:00Z", raw }))) problems.push(`${origin}: ecs: ${p}`);
   }
   return { problems, classes, records: canonical };
 }
@@ -57,7 +58,7 @@ describe("golden: Wiz records normalise and map to OCSF 1.8.0 and ECS with nothi
     const records = tenantRecords();
     const { problems, classes, records: canonical } = runGolden(records);
     expect(problems.slice(0, 20)).toEqual([]);
-    expect([...classes].sort()).toEqual([2002, 2003, 2004, 5023]);
+    expect([...classes].sort()).toEqual([2002, 2003, 2004, 5023, 6003]);
     const members = new Set(records.filter((r) => r.stream === "vulnerabilityFindings").map((r) => (r.raw.vulnerableAsset as { __typename: string }).__typename));
     expect([...members].sort()).toEqual(["VulnerableAssetContainer", "VulnerableAssetContainerImage", "VulnerableAssetRepositoryBranch", "VulnerableAssetServerless", "VulnerableAssetVirtualMachine"]);
     const issueTypes = new Set(canonical.flatMap((r) => (r.recordType === "issue" ? [r.issueType] : [])));
@@ -85,7 +86,7 @@ describe("golden: Wiz records normalise and map to OCSF 1.8.0 and ECS with nothi
       expect(new Set(records.map((r) => r.stream)).size).toBe(9);
       const { problems, classes } = runGolden(records);
       expect(problems.slice(0, 20)).toEqual([]);
-      expect([...classes].sort()).toEqual([2002, 2003, 2004, 5023]);
+      expect([...classes].sort()).toEqual([2002, 2003, 2004, 5023, 6003]);
     }, 120_000);
   });
 });
@@ -103,9 +104,37 @@ describe("the OCSF checker itself", () => {
       expect.arrayContaining([
         "finding_info: required attribute missing",
         'time: "yesterday" is not a timestamp_t',
-        "colour: not an attribute of this class/object in OCSF 1.8.0",
+        "colour: not an attribute of detection_finding in OCSF 1.8.0",
         "type_uid 1 is not class_uid * 100 + activity_id",
       ]),
     );
   });
 });
+
+describe("the ECS checker itself", () => {
+  it("reports a field outside ECS, a wrong type, a value ECS does not allow, a missing array and an unexpected event type", () => {
+    const [fixture] = fixtureRecords();
+    if (!fixture) throw new Error("no fixture");
+    const record = STREAM_NORMALISERS[fixture.stream](fixture.raw, context);
+    const doc = toEcs(record, { observedAt: "2026-01-01T00:00:00Z", raw: fixture.raw });
+    expect(ecsProblems(doc)).toEqual([]);
+    const broken = {
+      ...doc,
+      colour: "red",
+      source: { ip: "not-an-ip" },
+      event: { ...doc.event, kind: "finding", type: "indicator", category: ["configuration"] },
+      related: { ip: "192.0.2.1" },
+    };
+    expect(ecsProblems(broken)).toEqual(
+      expect.arrayContaining([
+        "colour: neither an ECS field (EcsFlat) nor one of Elastic's Wiz extension fields",
+        'source.ip: "not-an-ip" is not an IP address (ECS type ip)',
+        'event.kind: "finding" is not one of alert, asset, enrichment, event, metric, state, pipeline_error, signal',
+        'event.type: ECS normalises it to an array; got "indicator"',
+        'related.ip: ECS normalises it to an array; got "192.0.2.1"',
+      ]),
+    );
+    expect(ecsProblems({ ...doc, event: { ...doc.event, type: ["indicator"], category: ["configuration"] } })).toContain('event.type indicator is not expected for event.category ["configuration"]');
+  });
+});
+

@@ -11,7 +11,7 @@ import { pageRecordOf, upsertEventsOf } from "../../src/sync/page-events.js";
 import { SyncEngine } from "../../src/sync/sync-engine.js";
 import { resolveOutputProfile } from "../../src/transform/output-profile.js";
 import { readJsonl, silentLogger, simConfig, startTestSimulator, tempDir } from "../sync/sync-fixtures.js";
-import { ocsfProblems } from "./ocsf-subset-checker.js";
+import { ocsfProblems } from "./ocsf-schema-checker.js";
 
 describe("output profiles in the pull engine", () => {
   let sim: Simulator;

@@ -21,9 +21,10 @@ const DOCUMENT = /* GraphQL */ `
           type
           region
           cloudPlatform
-          subscription { id name externalId }
+          subscription { id name externalId cloudProvider }
+          tags { key value }
         }
-        rule { id shortId name }
+        rule { id shortId name description remediationInstructions }
         evidence { currentValue expectedValue configurationPath }
       }
       pageInfo { hasNextPage endCursor }

@@ -16,10 +16,13 @@ const DOCUMENT = /* GraphQL */ `
         resolutionReason
         resolutionNote
         url
-        sourceRule { __typename id name }
-        entitySnapshot { id type nativeType name status cloudPlatform region providerId subscriptionId subscriptionExternalId subscriptionName externalId }
+        sourceRules { __typename id name description }
+        entitySnapshot {
+          id type nativeType name status cloudPlatform cloudProviderURL region providerId externalId tags
+          subscriptionId subscriptionExternalId subscriptionName kubernetesClusterName kubernetesNamespaceName
+        }
         projects { id name slug }
-        notes { id text createdAt updatedAt }
+        notes { id text createdAt updatedAt user { name email } }
         serviceTickets { id externalId name url }
       }
       pageInfo { hasNextPage endCursor }

@@ -12,12 +12,18 @@ const DOCUMENT = /* GraphQL */ `
         updatedAt
         statusChangedAt
         resolvedAt
+        dueAt
         resolutionReason
         resolutionNote
         url
-        sourceRule { __typename id name }
-        entitySnapshot { id type nativeType name cloudPlatform region providerId subscriptionId subscriptionName }
+        sourceRules { __typename id name description }
+        entitySnapshot {
+          id type nativeType name status cloudPlatform cloudProviderURL region providerId externalId tags
+          subscriptionId subscriptionExternalId subscriptionName kubernetesClusterName kubernetesNamespaceName
+        }
         projects { id name }
+        notes { id text createdAt updatedAt user { name email } }
+        serviceTickets { id externalId name url }
         threatDetectionDetails {
           eventOrigin
           actorsTotalCount

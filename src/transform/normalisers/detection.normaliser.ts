@@ -13,7 +13,7 @@ function actorOf(value: unknown): DetectionRecord["actor"] {
 }
 
 /** A Wiz Defend detection webhook body (`source: DETECTIONS`, tdrSource...), as the detections stream would see it. */
-function isDefendWebhook(raw: RawNode): boolean {
+export function isDefendWebhook(raw: RawNode): boolean {
   return raw.source === "DETECTIONS" && ("tdrSource" in raw || "threatId" in raw);
 }
 

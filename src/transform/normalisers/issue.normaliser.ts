@@ -1,6 +1,7 @@
 import type { IssueRecord, ThreatRecord } from "../../model/canonical/index.js";
 import { portalLinkOf } from "../../model/portal-links.js";
 import type { NormaliseContext } from "./normalise-context.js";
+import { sourceRulesOf } from "./issue-source-rules.js";
 import { numberOf, objectOf, objectsOf, namedRefsOf, requiredId, requiredText, resourceRefOf, severityFields, textOf, timestampOf, type RawNode } from "./raw-fields.js";
 
 /** TOXIC_COMBINATION, THREAT_DETECTION, CLOUD_CONFIGURATION; an issue type Wiz adds later counts as a configuration issue. */
@@ -19,7 +20,7 @@ function issueFieldsOf(recordType: "issue" | "threat", raw: RawNode, context: No
   const id = requiredId(recordType, raw);
   const issueType = requiredText(recordType, raw, "type", id);
   const status = requiredText(recordType, raw, "status", id);
-  const rule = objectOf(raw.sourceRule);
+  const rule = sourceRulesOf(raw)[0] ?? null;
   const ruleId = rule ? textOf(rule.id) : null;
   const projects = namedRefsOf(raw.projects);
   const projectIds = projects.map((p) => p.id);

@@ -139,7 +139,10 @@ export function resourceRefOf(value: unknown, projectIds: string[] = []): Resour
     type: textOf(r.type),
     nativeType: textOf(r.nativeType),
     providerUniqueId: textOf(r.providerUniqueId) ?? textOf(r.providerId) ?? textOf(r.externalId),
-    cloudPlatform: textOf(r.cloudPlatform) ?? (cloudAccount ? (textOf(cloudAccount.cloudPlatform) ?? textOf(cloudAccount.cloudProvider)) : null),
+    cloudPlatform:
+      textOf(r.cloudPlatform) ??
+      (cloudAccount ? (textOf(cloudAccount.cloudPlatform) ?? textOf(cloudAccount.cloudProvider)) : null) ??
+      (subscription ? textOf(subscription.cloudProvider) : null),
     region: textOf(r.region),
     account,
     status: textOf(r.status),

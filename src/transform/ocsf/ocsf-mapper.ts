@@ -13,6 +13,7 @@ import type {
 import { ocsfSeverityIdOf } from "../severity/severity-ladder.js";
 import { OCSF_CLASSES, OCSF_VERSION, type OcsfEvent } from "./ocsf-event.js";
 import { compact } from "../compact.js";
+import { apiActivityOf } from "./api-activity.ocsf.js";
 
 const SEVERITY_NAMES: Readonly<Record<number, string>> = { 0: "Unknown", 1: "Informational", 2: "Low", 3: "Medium", 4: "High", 5: "Critical" };
 const FINDING_ACTIVITY_NAMES: Readonly<Record<number, string>> = { 1: "Create", 2: "Update", 3: "Close" };
@@ -292,7 +293,7 @@ function inventory(record: AssetRecord | RepositoryRecord, options: OcsfOptions)
 /**
  * A canonical record as OCSF 1.8.0: 2002 for vulnerability findings, 2003 for cloud-configuration issues and
  * configuration findings, 2004 for threat and toxic-combination issues and detections, 5023 for assets and
- * repositories. Undefined for kinds OCSF has no class for here (projects, audit log entries).
+ * repositories, 6003 API Activity for audit log entries. Undefined for projects (no OCSF class describes one).
  */
 export function toOcsf(record: CanonicalRecord, options: OcsfOptions): OcsfEvent | undefined {
   switch (record.recordType) {
@@ -309,8 +310,9 @@ export function toOcsf(record: CanonicalRecord, options: OcsfOptions): OcsfEvent
     case "asset":
     case "repository":
       return inventory(record, options);
-    case "project":
     case "auditLogEntry":
+      return apiActivityOf(record, options);
+    case "project":
       return undefined;
   }
 }

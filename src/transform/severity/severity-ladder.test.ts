@@ -15,7 +15,7 @@ describe("severity ladders", () => {
 
   it("maps to OCSF severity_id and ECS event.severity, unknown for NONE or garbage", () => {
     expect(["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"].map((s) => ocsfSeverityIdOf(wizSeverityOf(s)))).toEqual([1, 2, 3, 4, 5]);
-    expect(["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"].map((s) => ecsEventSeverityOf(wizSeverityOf(s)))).toEqual([1, 21, 47, 73, 99]);
+    expect(["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"].map((s) => ecsEventSeverityOf(wizSeverityOf(s)))).toEqual([0, 21, 47, 73, 99]);
     expect(ocsfSeverityIdOf(wizSeverityOf("NONE"))).toBe(0);
     expect(ecsEventSeverityOf(wizSeverityOf(42))).toBeNull();
   });

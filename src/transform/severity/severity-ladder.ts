@@ -44,8 +44,8 @@ export function resolveSeverityLadder(setting: SeverityLadderSetting | undefined
 /** OCSF severity_id: 1 Informational .. 5 Critical; 0 Unknown when Wiz sent none. */
 export const OCSF_SEVERITY_IDS: Readonly<Record<WizSeverity, number>> = Object.freeze({ INFORMATIONAL: 1, LOW: 2, MEDIUM: 3, HIGH: 4, CRITICAL: 5 });
 
-/** ECS event.severity: the numeric scale Elastic's own detection rules use for risk (21/47/73/99), info below them. */
-export const ECS_EVENT_SEVERITY: Readonly<Record<WizSeverity, number>> = Object.freeze({ INFORMATIONAL: 1, LOW: 21, MEDIUM: 47, HIGH: 73, CRITICAL: 99 });
+/** ECS event.severity: the risk scale Elastic's detection rules use (21/47/73/99), informational 0 as Elastic's Wiz Defend pipeline writes it. */
+export const ECS_EVENT_SEVERITY: Readonly<Record<WizSeverity, number>> = Object.freeze({ INFORMATIONAL: 0, LOW: 21, MEDIUM: 47, HIGH: 73, CRITICAL: 99 });
 
 const TIERS = new Set<string>(WIZ_SEVERITIES);
 
