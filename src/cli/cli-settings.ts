@@ -7,7 +7,7 @@ import { resolveConnectionInput, type ConnectionFlags } from "./connection-optio
  * secret, an added /graphql) are reported on stderr; `--verbose` also prints the log-safe summary.
  */
 export function resolveCliSettings(flags: ConnectionFlags, io: CliIo, verbose: boolean): ResolvedConnectionSettings {
-  const settings = resolveConnectionSettings(resolveConnectionInput(flags, io.env), {
+  const settings = resolveConnectionSettings(resolveConnectionInput(flags, io.env, undefined, (line) => io.stderr.write(`${line}\n`)), {
     onWarning: (message) => io.stderr.write(`warning: ${message}\n`),
   });
   if (verbose) io.stderr.write(`connection: ${JSON.stringify(describeSettings(settings))}\n`);

@@ -42,9 +42,11 @@ export function addConnectionOptions(command: Command): Command {
 }
 
 /** Reads the profile the flags and env vars point at, then merges: flags > env > profile. */
-export function resolveConnectionInput(flags: ConnectionFlags, env: NodeJS.ProcessEnv, readFile?: (path: string) => string): ConnectionSettingsInput {
+export function resolveConnectionInput(flags: ConnectionFlags, env: NodeJS.ProcessEnv, readFile?: (path: string) => string, warn?: (line: string) => void): ConnectionSettingsInput {
   const profileName = flags.profile ?? (env.WIZBRIDGE_PROFILE || undefined);
-  const profile = loadConnectionProfile(profileFilePath(env), profileName, readFile);
+  // A profile secret that flags or env vars override is not used: it is neither decrypted nor hinted about.
+  const needSecret = !flags.clientSecret && !env.WIZ_CLIENT_SECRET;
+  const profile = loadConnectionProfile(profileFilePath(env), profileName, readFile, { env, needSecret, ...(warn ? { warn } : {}) });
   return mergeConnectionSources(flags, env, profile, profileName);
 }
 

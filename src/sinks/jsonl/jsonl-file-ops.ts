@@ -21,7 +21,8 @@ export interface JsonlFileOps {
 }
 
 export function nodeJsonlFileOps(): JsonlFileOps {
-  return { open: (path, flags) => open(path, flags), link, unlink };
+  // Events carry Wiz data: only the owner reads them (0600; the directory is 0700).
+  return { open: (path, flags) => open(path, flags, 0o600), link, unlink };
 }
 
 /** The errno code of a Node file-system error, or undefined. */

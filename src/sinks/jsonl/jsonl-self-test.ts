@@ -28,7 +28,7 @@ export async function runJsonlSelfTest(input: JsonlSelfTestInput): Promise<SinkT
   };
 
   try {
-    const created = await mkdir(directory, { recursive: true });
+    const created = await mkdir(directory, { recursive: true, mode: 0o700 });
     if (!(await stat(directory)).isDirectory()) throw Object.assign(new Error(`${directory} is not a directory`), { code: "ENOTDIR" });
     steps.push({ step: "directory", ok: true, detail: created === undefined ? `${directory} exists` : `created ${directory}` });
   } catch (error) {
@@ -38,7 +38,7 @@ export async function runJsonlSelfTest(input: JsonlSelfTestInput): Promise<SinkT
 
   const probe = join(directory, `.wizbridge-write-check-${process.pid}-${input.now()}`);
   try {
-    const handle = await open(probe, "wx");
+    const handle = await open(probe, "wx", 0o600);
     try {
       await handle.write("ok\n");
     } finally {
@@ -68,7 +68,7 @@ export async function runJsonlSelfTest(input: JsonlSelfTestInput): Promise<SinkT
   const testFile = join(directory, names.selfTest);
   const test = sinkTestRecord(input.sinkId, input.now());
   try {
-    const handle = await open(testFile, "w");
+    const handle = await open(testFile, "w", 0o600);
     try {
       await handle.write(`${test.payload}\n`);
       await handle.datasync();

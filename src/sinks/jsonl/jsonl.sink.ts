@@ -47,6 +47,8 @@ const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDE
 export class JsonlSink implements Sink {
   readonly id: string;
   readonly guarantee = "at-least-once" as const;
+  /** Lines are the stored bytes copied as they are. */
+  readonly takesBytes = true;
   private handle: JsonlFileHandle | undefined;
   /** Bytes of whole lines in the file being written: where a failed batch is cut back to. */
   private size = 0;
@@ -140,14 +142,18 @@ export class JsonlSink implements Sink {
 
   /** The batch as JSON Lines in UTF-8, in the reused scratch buffer (valid until the next append). */
   private encode(batch: readonly SinkRecord[]): Buffer {
-    // A UTF-16 code unit never takes more than 3 bytes in UTF-8; past 16 MiB the exact size is worth counting.
+    // Bytes are copied as they are; a UTF-16 code unit never takes more than 3 bytes in UTF-8, and past
+    // 16 MiB the exact size is worth counting.
     let bound = 0;
-    for (const r of batch) bound += r.payload.length * 3 + 1;
-    if (bound > 16 * 1024 * 1024) bound = batch.reduce((n, r) => n + Buffer.byteLength(r.payload, "utf8") + 1, 0);
+    for (const r of batch) bound += (r.bytes ? r.bytes.length : r.payload.length * 3) + 1;
+    if (bound > 16 * 1024 * 1024) bound = batch.reduce((n, r) => n + (r.bytes ? r.bytes.length : Buffer.byteLength(r.payload, "utf8")) + 1, 0);
     if (this.scratch.length < bound) this.scratch = Buffer.allocUnsafe(Math.max(bound, this.scratch.length * 2));
     let at = 0;
     for (const r of batch) {
-      at += this.scratch.write(r.payload, at, "utf8");
+      if (r.bytes) {
+        this.scratch.set(r.bytes, at);
+        at += r.bytes.length;
+      } else at += this.scratch.write(r.payload, at, "utf8");
       this.scratch[at++] = 0x0a;
     }
     return this.scratch.subarray(0, at);
@@ -168,7 +174,7 @@ export class JsonlSink implements Sink {
 
   private async file(): Promise<JsonlFileHandle> {
     if (this.handle) return this.handle;
-    await mkdir(this.directory, { recursive: true });
+    await mkdir(this.directory, { recursive: true, mode: 0o700 });
     await this.finishInterruptedRotation();
     // The size before a failed batch applies to the file it was written to, not to one put in its place since.
     const cut = this.cutOnOpen;
@@ -275,7 +281,7 @@ export class JsonlSink implements Sink {
   private async writeIndexMarker(index: number): Promise<void> {
     const marker = join(this.directory, this.names.indexMarker);
     try {
-      await writeFile(`${marker}.tmp`, `${index}\n`);
+      await writeFile(`${marker}.tmp`, `${index}\n`, { mode: 0o600 });
       await rename(`${marker}.tmp`, marker);
     } catch (error) {
       this.logger.warn({ sink: this.id, file: marker, error: errorText(error) }, "could not record the last rotation index; names still never replace a file");
