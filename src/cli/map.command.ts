@@ -2,17 +2,11 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { isStreamName, STREAM_NAMES, type StreamName } from "../model/stream-name.js";
 import { openStore } from "../store/store-database.js";
 import { TransformMapRepository } from "../store/transform-map.repository.js";
-import { BUILT_IN_MAPS, isBuiltInMap } from "../transform/maps/built-in-maps.js";
-import { TransformMapError, validateTransformMap } from "../transform/maps/map-validator.js";
-import { SAMPLE_RAW_RECORDS } from "../transform/maps/sample-raw-records.js";
-import { loadRawSchema } from "../transform/maps/source-paths.js";
-import { MAP_NAME } from "../transform/maps/transform-map.schema.js";
-import { MissingFieldError } from "../transform/normalisers/raw-fields.js";
-import { RECORD_TYPE_OF_STREAM } from "../transform/normalisers/stream-normaliser.js";
-import { OutputProfileError, resolveOutputProfile } from "../transform/output-profile.js";
+import { TransformMapError } from "../transform/maps/map-validator.js";
+import { TransformMapCatalog, TransformMapCatalogError } from "../transform/maps/transform-map-catalog.js";
+import { OutputProfileError } from "../transform/output-profile.js";
 import { EXIT_CODES } from "./exit-codes.js";
 
 export interface MapIo {
@@ -25,20 +19,13 @@ interface StoreOptions {
   dataDir: string;
 }
 
-async function withMaps<T>(opts: StoreOptions, use: (maps: TransformMapRepository) => Promise<T>): Promise<T> {
+async function withCatalog<T>(opts: StoreOptions, use: (catalog: TransformMapCatalog) => Promise<T>): Promise<T> {
   const store = await openStore(join(resolve(opts.dataDir), "wizbridge.db"));
   try {
-    return await use(new TransformMapRepository(store.db));
+    return await use(new TransformMapCatalog(new TransformMapRepository(store.db)));
   } finally {
     await store.close();
   }
-}
-
-async function definitionOf(maps: TransformMapRepository, name: string): Promise<unknown> {
-  if (isBuiltInMap(name)) return BUILT_IN_MAPS[name];
-  const saved = await maps.get(name);
-  if (!saved) throw new MapCommandError(`there is no transform map named ${name}; \`wizbridge map list\` shows the built-in and saved maps (is --data-dir the connector's?).`);
-  return JSON.parse(saved.definition) as unknown;
 }
 
 function parseDocument(text: string, source: string): unknown {
@@ -58,14 +45,7 @@ function readInput(path: string): string {
 }
 
 export async function mapList(opts: StoreOptions & { json: boolean }, io: MapIo): Promise<void> {
-  const saved = await withMaps(opts, (maps) => maps.list());
-  const rows = [
-    ...Object.values(BUILT_IN_MAPS).map((m) => ({ name: m.name, builtIn: true, recordTypes: m.recordTypes, description: m.description ?? "" })),
-    ...saved.map((s) => {
-      const m = JSON.parse(s.definition) as { recordTypes?: string[]; description?: string };
-      return { name: s.name, builtIn: false, recordTypes: m.recordTypes ?? [], description: m.description ?? "" };
-    }),
-  ];
+  const rows = (await withCatalog(opts, (catalog) => catalog.list())).map(({ updatedAt: _updatedAt, ...row }) => row);
   if (opts.json) {
     io.out.write(`${JSON.stringify(rows)}\n`);
     return;
@@ -74,81 +54,35 @@ export async function mapList(opts: StoreOptions & { json: boolean }, io: MapIo)
 }
 
 export async function mapShow(name: string, opts: StoreOptions & { json: boolean }, io: MapIo): Promise<void> {
-  const definition = await withMaps(opts, (maps) => definitionOf(maps, name));
+  const definition = await withCatalog(opts, (catalog) => catalog.definition(name));
   io.out.write(opts.json ? `${JSON.stringify(definition, null, 2)}\n` : stringifyYaml(definition));
 }
 
-async function saveValidated(maps: TransformMapRepository, definition: unknown, now: number): Promise<string> {
-  const map = await validateTransformMap(definition, { rawSchema: loadRawSchema() });
-  if (isBuiltInMap(map.name)) throw new MapCommandError(`${map.name} is a built-in map and stays read-only; give your map another name (\`wizbridge map clone ${map.name} my-${map.name}\`).`);
-  await maps.save(map.name, JSON.stringify(definition), now);
-  return map.name;
-}
-
 export async function mapClone(source: string, target: string, opts: StoreOptions & { force: boolean }, io: MapIo, now = Date.now()): Promise<void> {
-  if (!MAP_NAME.test(target)) throw new MapCommandError(`"${target}" is not a map name: use lower-case letters, digits, '.', '_' or '-' (at most 64).`);
-  await withMaps(opts, async (maps) => {
-    if (!opts.force && (await maps.get(target))) throw new MapCommandError(`a map named ${target} is already saved; pick another name or add --force to replace it.`);
-    const definition = { ...(structuredClone(await definitionOf(maps, source)) as Record<string, unknown>), name: target };
-    await saveValidated(maps, definition, now);
-  });
+  await withCatalog(opts, (catalog) => catalog.clone(source, target, { force: opts.force, now }));
   io.out.write(`saved ${target} (a copy of ${source}); edit it with \`wizbridge map show ${target} > ${target}.yaml\`, change the file, then \`wizbridge map save --file ${target}.yaml\`.\n`);
 }
 
 export async function mapSave(opts: StoreOptions & { file: string }, io: MapIo, now = Date.now()): Promise<void> {
   const definition = parseDocument(readInput(opts.file), opts.file);
-  const name = await withMaps(opts, (maps) => saveValidated(maps, definition, now));
-  io.out.write(`saved ${name}; use it with output: { profile: "map:${name}" } in a connector.\n`);
+  const map = await withCatalog(opts, (catalog) => catalog.save(definition, now));
+  io.out.write(`saved ${map.name}; use it with output: { profile: "map:${map.name}" } in a connector.\n`);
+}
+
+/** Records of an input file: a JSON array, one object, or JSON lines (what a JSONL sink or `wizbridge ... --json` writes). */
+function recordsOfFile(path: string): unknown[] {
+  const trimmed = readInput(path).trim();
+  const parsed = trimmed.startsWith("[") || !trimmed.includes("\n") ? parseDocument(trimmed, path) : trimmed.split("\n").filter((l) => l.trim()).map((l, i) => parseDocument(l, `${path} line ${i + 1}`));
+  return Array.isArray(parsed) ? parsed : [parsed];
 }
 
 export async function mapTest(opts: StoreOptions & { map: string; input?: string; stream?: string; ladder?: string }, io: MapIo): Promise<void> {
-  const profileName = ["canonical", "ocsf", "ecs"].includes(opts.map) || opts.map.startsWith("map:") ? opts.map : `map:${opts.map}`;
   if (opts.ladder !== undefined && opts.ladder !== "wiz" && opts.ladder !== "four-tier") throw new MapCommandError(`--ladder must be wiz or four-tier (custom ladders live in the connector config).`);
-  const { profile, recordType } = await withMaps(opts, async (maps) => {
-    const loadUserMap = async (name: string): Promise<unknown> => {
-      const saved = await maps.get(name);
-      return saved ? (JSON.parse(saved.definition) as unknown) : undefined;
-    };
-    const resolved = await resolveOutputProfile({ profile: profileName, ...(opts.ladder ? { severityLadder: opts.ladder as "wiz" | "four-tier" } : {}) }, { loadUserMap });
-    const definition = profileName.startsWith("map:") ? ((await definitionOf(maps, profileName.slice(4))) as { recordTypes?: string[] }) : undefined;
-    return { profile: resolved, recordType: definition?.recordTypes?.[0] };
-  });
-  let stream: StreamName | undefined;
-  if (opts.stream !== undefined) {
-    if (!isStreamName(opts.stream)) throw new MapCommandError(`unknown stream "${opts.stream}" for --stream; streams are ${STREAM_NAMES.join(", ")}.`);
-    stream = opts.stream;
-  } else if (recordType !== undefined) {
-    stream = STREAM_NAMES.find((s) => RECORD_TYPE_OF_STREAM[s] === recordType);
-  }
-  let records: unknown[];
-  if (opts.input === undefined) {
-    const sample = Object.values(SAMPLE_RAW_RECORDS).find((s) => stream === undefined || s.stream === stream) ?? SAMPLE_RAW_RECORDS.vulnerabilityFinding;
-    stream ??= sample.stream;
-    records = [sample.raw];
-  } else {
-    const text = readInput(opts.input);
-    const trimmed = text.trim();
-    // A JSON array, one object, or JSON lines (what a JSONL sink or `wizbridge ... --json` writes).
-    const parsed = trimmed.startsWith("[") || !trimmed.includes("\n") ? parseDocument(trimmed, opts.input) : trimmed.split("\n").filter((l) => l.trim()).map((l, i) => parseDocument(l, `${opts.input ?? ""} line ${i + 1}`));
-    records = Array.isArray(parsed) ? parsed : [parsed];
-    // Whole wizbridge events: test the map on their raw node.
-    records = records.map((r) => (r && typeof r === "object" && "source" in r && (r as { source?: unknown }).source === "wiz" && "raw" in r ? (r as { raw: unknown }).raw : r));
-  }
-  if (stream === undefined) throw new MapCommandError(`say which stream the input records come from with --stream (${STREAM_NAMES.join(", ")}).`);
-  const context = { portalOrigin: "https://app.wiz.io", observedAt: new Date().toISOString(), observedAtMs: Date.now() };
-  for (const [i, raw] of records.entries()) {
-    if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-      io.out.write(`${JSON.stringify({ input: i, refused: "not a JSON object (a Wiz node)" })}\n`);
-      continue;
-    }
-    try {
-      const rendered = await profile.render(stream, raw as Record<string, unknown>, context);
-      io.out.write(`${JSON.stringify({ input: i, profile: rendered.profile, record: rendered.record }, null, 2)}\n`);
-    } catch (error) {
-      if (!(error instanceof MissingFieldError)) throw error;
-      io.out.write(`${JSON.stringify({ input: i, refused: error.message })}\n`);
-    }
-  }
+  const records = opts.input === undefined ? undefined : recordsOfFile(opts.input);
+  const result = await withCatalog(opts, (catalog) =>
+    catalog.test({ map: opts.map, ...(records ? { records } : {}), ...(opts.stream !== undefined ? { stream: opts.stream } : {}), ...(opts.ladder ? { ladder: opts.ladder as "wiz" | "four-tier" } : {}), now: Date.now() }),
+  );
+  for (const output of result.outputs) io.out.write("refused" in output ? `${JSON.stringify(output)}\n` : `${JSON.stringify(output, null, 2)}\n`);
 }
 
 /** Runs one map subcommand; user errors print and exit 2. */
@@ -156,7 +90,7 @@ async function run(io: MapIo, body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (error) {
-    if (error instanceof MapCommandError || error instanceof TransformMapError || error instanceof OutputProfileError) {
+    if (error instanceof MapCommandError || error instanceof TransformMapCatalogError || error instanceof TransformMapError || error instanceof OutputProfileError) {
       process.stderr.write(`wizbridge: ${error.message}\n`);
       process.exitCode = EXIT_CODES.input;
       return;

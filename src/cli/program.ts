@@ -10,11 +10,16 @@ import { registerMapCommand } from "./map.command.js";
 import { registerIngestCommand } from "./ingest.command.js";
 import { registerMcpCommand } from "./mcp.command.js";
 import { registerOperationCommands, type OpenOperationClient } from "./operation.commands.js";
+import { registerRunCommand } from "./run.command.js";
 import { registerStartCommand } from "./start.command.js";
 import { registerDeadLettersCommand } from "./dead-letters.command.js";
 import { registerSinkCommand } from "./sink.command.js";
 import { registerStatusCommand } from "./status.command.js";
 import { registerTokenCommand } from "./token.command.js";
+import { registerWorkflowCommand } from "./workflow.command.js";
+import { registerKeysCommand } from "./keys.command.js";
+import { registerLoginCommand } from "./login.command.js";
+import { promptSecret } from "./secret-prompt.js";
 import { registerSyncCommand } from "./sync.command.js";
 import { registerTestConnectionCommand } from "./test-connection.command.js";
 
@@ -36,9 +41,13 @@ export function createProgram(): Command {
   registerIngestCommand(program);
   registerAlertsCommand(program);
   registerTestConnectionCommand(program, io);
+  registerWorkflowCommand(program, io);
   registerSinkCommand(program, { out: process.stdout, env: process.env });
   registerTokenCommand(program, { out: process.stdout });
+  registerKeysCommand(program, { out: process.stdout, err: process.stderr, env: process.env });
+  registerLoginCommand(program, { ...io, promptSecret: (question) => promptSecret(question) });
   registerMcpCommand(program, { operations: OPERATIONS, openClient, io });
+  registerRunCommand(program, { openClient, io });
   registerOperationCommands(program, { operations: OPERATIONS, openClient, io });
   return program;
 }

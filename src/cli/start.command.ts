@@ -4,7 +4,8 @@ import { resolve } from "node:path";
 import type { Writable } from "node:stream";
 import { InvalidArgumentError, type Command } from "commander";
 import type { Logger } from "pino";
-import { startSimulator, type Simulator } from "../sim/index.js";
+import type { Simulator } from "../sim/index.js";
+import { startDemoTenant, type DemoTenant } from "./demo-tenant.js";
 import { describeSink } from "../sinks/sink-registry.js";
 import { ConfigError } from "../sync/config-error.js";
 import { buildSyncConfig, DEFAULT_HTTP_PORT, loadSyncConfigFile } from "../sync/config-loader.js";
@@ -20,6 +21,7 @@ import { StoreLockedError } from "../store/store-lock.js";
 import { ApiTokenRepository } from "../store/api-token.repository.js";
 import { EXIT_CODES } from "./exit-codes.js";
 import { loadWizSchema } from "../sync/wiz-schema-file.js";
+import { runScheduledWorkflows } from "../workflows/workflow-scheduler.js";
 
 export interface StartCommandOptions {
   config?: string;
@@ -47,6 +49,8 @@ export interface ResolvedRunConfig {
   simulator?: Simulator;
   /** The embedded default's webhook token, for the simulator's automation rule. */
   webhookToken?: string;
+  /** The embedded default's demo tenant, saved in the data dir so the next start continues it. */
+  demo?: DemoTenant;
 }
 
 /** Loads the config file, or starts the embedded default: the simulator with a demo tenant and one connector with every stream. */
@@ -56,12 +60,13 @@ export async function resolveRunConfig(opts: { config?: string; dataDir: string;
     return { config: loadSyncConfigFile(opts.config, { validator, env: io.env, onWarning: (message) => logger.warn(message) }) };
   }
   // Realtime with background activity, so the demo tenant changes and incremental runs have something to find.
-  const simulator = await startSimulator({ seed: opts.seed, size: "small", clock: { realtime: true, start: Date.now() }, activityPerHour: 240, logger });
   const dataDir = resolve(opts.dataDir);
+  const demo = await startDemoTenant({ dataDir, seed: opts.seed, logger });
+  const simulator = demo.simulator;
   const connection = { clientId: simulator.clientId, clientSecret: simulator.clientSecret, endpoint: simulator.graphqlUrl, tokenUrl: simulator.tokenUrl, audience: simulator.audience, allowNonWizHosts: true };
   const webhookToken = randomBytes(24).toString("base64url");
   const config = buildSyncConfig(embeddedDefaultConfig(dataDir, connection, webhookToken), { baseDir: dataDir, validator, source: "the embedded default", env: io.env });
-  return { config, simulator, webhookToken };
+  return { config, simulator, webhookToken, demo };
 }
 
 export function positiveNumber(name: string) {
@@ -91,6 +96,7 @@ export function describeRun(config: SyncConfig, simulator: Simulator | undefined
   if (server) {
     lines.push(`  HTTP           ${server.http.url}  (/metrics, /healthz, /readyz${config.connectors.some((c) => c.webhook) ? ", /webhooks/wiz/<connector>" : ""})`);
     lines.push(`  API            ${server.http.url}/api  (bearer token; e.g. GET /api/connectors, POST /api/connectors/<id>/sync, GET /api/sinks)`);
+    lines.push(`  Console        ${server.http.url}/  (web console: sign in with an API token)`);
     lines.push(`  OpenAPI        ${server.http.url}/api/openapi.json  (every route, its role and its request and answer schemas)`);
   }
   if (server?.runtime && config.runtime) {
@@ -114,11 +120,12 @@ export async function runStartCommand(opts: StartCommandOptions, io: CommandIo):
     }
     throw error;
   }
-  const { config, simulator, webhookToken } = resolved;
+  const { config, simulator, webhookToken, demo } = resolved;
   const host = config.server?.host ?? opts.httpHost ?? "127.0.0.1";
   const exposed = openRoutesProblem(config, host);
   if (exposed) {
     io.out.write(`wizbridge: ${exposed}\n`);
+    demo?.stop();
     await simulator?.close();
     return EXIT_CODES.input;
   }
@@ -128,26 +135,30 @@ export async function runStartCommand(opts: StartCommandOptions, io: CommandIo):
   const session = await openSessionOrExplain(config, logger, { onProgress: progress.onProgress }, io);
   if (!session) {
     stop.release();
+    demo?.stop();
     await simulator?.close();
     return EXIT_CODES.other;
   }
   let server: MainJobServer | undefined;
   try {
-    server = await startMainJobServer({ config, session, logger, host, port: config.server?.port ?? opts.httpPort ?? DEFAULT_HTTP_PORT });
+    server = await startMainJobServer({ config, session, logger, host, port: config.server?.port ?? opts.httpPort ?? DEFAULT_HTTP_PORT, env: { ...io.env } });
     const demoHook = server.webhookUrl(EMBEDDED_CONNECTOR_ID);
     if (simulator && webhookToken && demoHook) {
       simulator.webhooks.addTarget({ url: demoHook, events: ["issue.created", "issue.updated", "issue.resolved", "detection.created"], authHeader: { name: "Authorization", value: `Bearer ${webhookToken}` } });
     }
-    // The embedded simulator is a fresh tenant on every start: re-export it (event ids are stable, so deduplicating sinks see no change).
-    if (simulator) await session.engine.requestResync(EMBEDDED_CONNECTOR_ID);
+    // A demo tenant continued from the data dir resumes from the connector's cursors; a fresh one (first start, or
+    // a state that could not be restored) is exported whole (event ids are stable, so deduplicating sinks see no change).
+    if (demo && !demo.resumed) await session.engine.requestResync(EMBEDDED_CONNECTOR_ID);
     const firstToken = await adminTokenAtFirstStart(session);
-    io.out.write(`${describeRun(config, simulator, server)}\n${firstToken}Press Ctrl+C to stop; the next start resumes where this one stopped.\n`);
-    await session.engine.runScheduled(stop.signal);
+    // The engine's config: the file's connectors and sinks plus those created through the API.
+    io.out.write(`${describeRun(session.engine.config, simulator, server)}\n${firstToken}Press Ctrl+C to stop; the next start resumes where this one stopped.\n`);
+    await Promise.all([session.engine.runScheduled(stop.signal), runScheduledWorkflows({ config, session, logger, signal: stop.signal })]);
     logger.info("stopping: the page in flight is abandoned without moving its cursor; delivery stops after its current batch");
   } finally {
     stop.release();
     await server?.close();
     await session.close();
+    demo?.stop();
     await simulator?.close();
   }
   return 0;

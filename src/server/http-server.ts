@@ -19,7 +19,7 @@ export interface HttpServerOptions {
   metricsPublic?: boolean;
   /** /readyz: undefined when ready, else what is wrong (the store is not writable...). */
   readiness?: () => Promise<string | undefined>;
-  /** Slow or stalled request bodies are cut off after this long (default 30 s). */
+  /** Slow or stalled request bodies are cut off after this long (default 30 s; server.requestTimeoutMs). */
   requestTimeoutMs?: number;
 }
 
@@ -32,11 +32,15 @@ export interface HttpServer {
 
 /** Builds the main job's HTTP app (not listening): tests drive it with inject(). */
 export async function buildHttpApp(options: Omit<HttpServerOptions, "host" | "port">): Promise<FastifyInstance> {
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     loggerInstance: options.logger.child({ component: "http" }) as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // A client that trickles a body (or never finishes one) holds a socket; cut it off.
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    requestTimeout: requestTimeoutMs,
+    // Node only enforces the timeout when the server is constructed with it (Fastify sets it afterwards, which Node
+    // 20 ignores for bodies), and checks every 30 s by default: a shorter timeout needs checks at least that often.
+    http: { requestTimeout: requestTimeoutMs, headersTimeout: Math.min(60_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(requestTimeoutMs / 4))) },
     // Webhooks and sensors post many requests a second: one log line each would drown the engine's own lines.
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -50,7 +54,7 @@ export async function buildHttpApp(options: Omit<HttpServerOptions, "host" | "po
   app.get("/metrics", metricsGuard, async (_request, reply) => reply.type("text/plain; version=0.0.4").send(await options.metrics()));
   for (const plugin of options.plugins) await app.register(plugin);
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: "not_found", message: `Nothing is served at ${request.method} ${request.url}. Endpoints: POST /webhooks/wiz/<connector>, GET /metrics, GET /healthz, GET /readyz, /api/... (bearer token); with a runtime section, POST /ingest/<source> and GET /api/runtime/alerts/<id>.` }),
+    reply.code(404).send({ error: "not_found", message: `Nothing is served at ${request.method} ${request.url}. Endpoints: POST /webhooks/wiz/<connector>, GET /metrics, GET /healthz, GET /readyz, /api/... and /mcp (bearer token); with a runtime section, POST /ingest/<source> and GET /api/runtime/alerts/<id>.` }),
   );
   return app;
 }

@@ -1,6 +1,8 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import { runtimeIntakeMigration } from "./runtime-intake.migration.js";
 import { runtimeDeliveryMigration } from "./runtime-delivery.migration.js";
+import { workflowHandledMigration } from "./workflow-handled.repository.js";
+import { managedConfigMigration } from "./managed-config.migration.js";
 
 /** Ordered by name; append new ones, never edit one that has shipped. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -186,6 +188,27 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
       for (const column of ["failures", "failing_since", "last_error", "last_delivered_at"]) await db.schema.alterTable("sink_offsets").dropColumn(column).execute();
     },
   },
+  // Secrets entered through the API or CLI, sealed with the master key (CredentialRepository); never in clear.
+  "0008_credentials": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("credentials")
+        .addColumn("owner", "text", (c) => c.notNull())
+        .addColumn("field", "text", (c) => c.notNull())
+        .addColumn("sealed", "text", (c) => c.notNull())
+        .addColumn("key_id", "text", (c) => c.notNull())
+        .addColumn("updated_at", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("credentials_pk", ["owner", "field"])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable("credentials").ifExists().execute();
+    },
+  },
+  // Connectors and sinks created through the API (definitions without secrets), so they survive restarts.
+  "0009_managed_config": managedConfigMigration,
+  // What threat-response (and forensics) acted on, so nothing is done twice, also across a restart.
+  "0010_workflow_handled": workflowHandledMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };

@@ -1,4 +1,4 @@
-import { exclusiveSinkResource, resolveSinkPaths, SINK_TYPE_NAMES } from "../sinks/sink-registry.js";
+import { exclusiveSinkResource, resolveSinkPaths, sinkConfigSchema, SINK_TYPE_NAMES } from "../sinks/sink-registry.js";
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -6,9 +6,10 @@ import type { z } from "zod";
 import { STREAM_NAMES, type StreamName } from "../model/stream-name.js";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import type { WizFilterValidator } from "./filter-validator.js";
-import { CONNECTOR_DEFAULTS, DELIVERY_DEFAULTS, resolveConnection, syncConfigFileSchema, type ConnectorConfig, type StreamConfig, type SyncConfig } from "./sync-config.js";
+import { CONFIG_ID_PATTERN, CONNECTOR_DEFAULTS, DELIVERY_DEFAULTS, resolveConnection, syncConfigFileSchema, type ConnectorConfig, type SinkConfig, type StreamConfig, type SyncConfig } from "./sync-config.js";
 import { parseStreamSchedule } from "./stream-schedule.js";
 import { runtimeConfigSchema } from "../runtime/runtime-config.js";
+import { resolveWorkflowsConfig, WORKFLOW_CONFIG_KEYS, WORKFLOW_JOB_KEYS } from "../workflows/workflow-config.js";
 import { STREAM_CATALOGUE } from "./streams/stream-catalogue.js";
 
 export interface ConfigLoadOptions {
@@ -59,35 +60,8 @@ export function buildSyncConfig(input: unknown, options: ConfigLoadOptions): Syn
     const base = `connectors[${i}]`;
     if (seen.has(c.id)) problems.push({ path: `${base}.id`, message: `"${c.id}" is used by another connector; give each connector its own id.` });
     seen.add(c.id);
-    for (const [j, sink] of c.sinks.entries()) {
-      if (!(sink in file.sinks)) {
-        const known = Object.keys(file.sinks);
-        problems.push({ path: `${base}.sinks[${j}]`, message: `no sink named "${sink}" in the top-level sinks map${known.length ? `; defined: ${known.join(", ")}` : "; define it under sinks:"}.` });
-      }
-    }
-    const connection = resolveConnection(c.connection, options.onWarning ?? (() => undefined));
-    if ("error" in connection) {
-      const setting = connection.error.setting === "settings" ? "" : `.${connection.error.setting}`;
-      problems.push({ path: `${base}.connection${setting}`, message: `${connection.error.what} Fix: ${connection.error.fix}` });
-    }
-    const streams = streamConfigsOf(c.streams, `${base}.streams`, options.validator, problems);
-    if ("error" in connection) return;
-    const rateLimit = { ...CONNECTOR_DEFAULTS.rateLimit, ...c.rateLimit };
-    connectors.push({
-      id: c.id,
-      enabled: c.enabled ?? true,
-      connection,
-      rateLimit,
-      concurrency: c.concurrency ?? Math.max(CONNECTOR_DEFAULTS.concurrency, rateLimit.maxConcurrency),
-      streamConcurrency: c.streamConcurrency ?? CONNECTOR_DEFAULTS.streamConcurrency,
-      overlapSeconds: c.overlapSeconds ?? CONNECTOR_DEFAULTS.overlapSeconds,
-      outboxLimit: c.outboxLimit ?? CONNECTOR_DEFAULTS.outboxLimit,
-      ...(c.sampling ? { sampling: { assets: c.sampling.assets ?? CONNECTOR_DEFAULTS.samplingAssets } } : {}),
-      sinks: [...new Set(c.sinks)],
-      streams,
-      ...(c.webhook ? { webhook: c.webhook } : {}),
-      ...(c.output ? { output: c.output } : {}),
-    });
+    const connector = connectorConfigOf(c, base, Object.keys(file.sinks), options, problems);
+    if (connector) connectors.push(connector);
   });
   const delivery = { ...DELIVERY_DEFAULTS, ...file.delivery };
   if (delivery.retryMaxMs < delivery.retryInitialMs) problems.push({ path: "delivery.retryMaxMs", message: `must be at least delivery.retryInitialMs (${delivery.retryInitialMs}).` });
@@ -111,11 +85,77 @@ export function buildSyncConfig(input: unknown, options: ConfigLoadOptions): Syn
     else runtime = { connector: connectorId, config: runtimeConfig };
     if (problems.length > 0) throw new ConfigError(options.source, problems);
   }
-  const server = file.server ? { host: file.server.host ?? "127.0.0.1", port: file.server.port ?? DEFAULT_HTTP_PORT, metricsPublic: file.server.metricsPublic ?? false } : undefined;
-  return { dataDir, storePath: file.store ? at(file.store.path) : resolve(dataDir, "wizbridge.db"), delivery, ...(server ? { server } : {}), ...(runtime ? { runtime } : {}), connectors, sinks };
+  const workflows = file.workflows ? resolveWorkflowsConfig(file.workflows, { connectorIds: connectors.map((c) => c.id), baseDir: options.baseDir }, problems) : undefined;
+  if (problems.length > 0) throw new ConfigError(options.source, problems);
+  const server = file.server ? { host: file.server.host ?? "127.0.0.1", port: file.server.port ?? DEFAULT_HTTP_PORT, metricsPublic: file.server.metricsPublic ?? false, ...(file.server.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: file.server.requestTimeoutMs }) } : undefined;
+  return { dataDir, storePath: file.store ? at(file.store.path) : resolve(dataDir, "wizbridge.db"), delivery, ...(server ? { server } : {}), ...(runtime ? { runtime } : {}), ...(workflows ? { workflows } : {}), connectors, sinks };
 }
 
 export const DEFAULT_HTTP_PORT = 8787;
+
+type ConnectorInput = z.output<typeof syncConfigFileSchema>["connectors"][number];
+
+/** One validated connector entry; problems are pushed under `base` (undefined when its connection is unusable). */
+function connectorConfigOf(c: ConnectorInput, base: string, sinkIds: readonly string[], options: Pick<ConfigLoadOptions, "validator" | "onWarning">, problems: ConfigProblem[]): ConnectorConfig | undefined {
+  const at = (key: string): string => (base ? `${base}.${key}` : key);
+  for (const [j, sink] of c.sinks.entries()) {
+    if (!sinkIds.includes(sink)) {
+      problems.push({ path: `${at("sinks")}[${j}]`, message: `no sink named "${sink}" in the top-level sinks map${sinkIds.length ? `; defined: ${sinkIds.join(", ")}` : "; define it under sinks:"}.` });
+    }
+  }
+  const connection = resolveConnection(c.connection, options.onWarning ?? (() => undefined));
+  if ("error" in connection) {
+    const setting = connection.error.setting === "settings" ? "" : `.${connection.error.setting}`;
+    problems.push({ path: `${at("connection")}${setting}`, message: `${connection.error.what} Fix: ${connection.error.fix}` });
+  }
+  const streams = streamConfigsOf(c.streams, at("streams"), options.validator, problems);
+  if ("error" in connection) return undefined;
+  const rateLimit = { ...CONNECTOR_DEFAULTS.rateLimit, ...c.rateLimit };
+  return {
+    id: c.id,
+    enabled: c.enabled ?? true,
+    connection,
+    rateLimit,
+    concurrency: c.concurrency ?? Math.max(CONNECTOR_DEFAULTS.concurrency, rateLimit.maxConcurrency),
+    streamConcurrency: c.streamConcurrency ?? CONNECTOR_DEFAULTS.streamConcurrency,
+    overlapSeconds: c.overlapSeconds ?? CONNECTOR_DEFAULTS.overlapSeconds,
+    outboxLimit: c.outboxLimit ?? CONNECTOR_DEFAULTS.outboxLimit,
+    ...(c.sampling ? { sampling: { assets: c.sampling.assets ?? CONNECTOR_DEFAULTS.samplingAssets } } : {}),
+    sinks: [...new Set(c.sinks)],
+    streams,
+    ...(c.webhook ? { webhook: c.webhook } : {}),
+    ...(c.output ? { output: c.output } : {}),
+  };
+}
+
+/**
+ * One connector entry exactly as the config file's `connectors:` list takes it (the API's POST/PUT
+ * /api/connectors body), validated by the same schema and rules. No `${ENV}` substitution: values are taken
+ * as given. Problems are named from the entry's root (`connection.clientId`, `streams.issues.schedule`).
+ */
+export function buildConnectorConfig(input: unknown, options: Pick<ConfigLoadOptions, "validator" | "onWarning"> & { sinkIds: readonly string[] }): { connector: ConnectorConfig } | { problems: ConfigProblem[] } {
+  const parsed = syncConfigFileSchema.shape.connectors.element.safeParse(input);
+  if (!parsed.success) return { problems: parsed.error.issues.flatMap((issue) => describeZodIssue(issue, ["connectors", 0])).map((p) => ({ ...p, path: withoutPrefix(p.path, "connectors[0]") })) };
+  const problems: ConfigProblem[] = [];
+  const connector = connectorConfigOf(parsed.data, "", options.sinkIds, options, problems);
+  return connector && problems.length === 0 ? { connector } : { problems };
+}
+
+/**
+ * One sink's settings exactly as the config file's `sinks:` map takes them (the API's POST/PUT /api/sinks
+ * body), with relative paths resolved by `at`. Problems are named from the settings' root (`auth.password`).
+ */
+export function buildSinkSettings(id: string, input: unknown, at: (path: string) => string): { settings: SinkConfig } | { problems: ConfigProblem[] } {
+  if (!CONFIG_ID_PATTERN.test(id)) return { problems: [{ path: "id", message: "sink names are letters, digits, '.', '_' or '-'." }] };
+  const parsed = sinkConfigSchema.safeParse(input);
+  if (!parsed.success) return { problems: parsed.error.issues.flatMap((issue) => describeZodIssue(issue, ["sinks", id])).map((p) => ({ ...p, path: withoutPrefix(p.path, `sinks.${id}`) })) };
+  return { settings: resolveSinkPaths(parsed.data, at) };
+}
+
+function withoutPrefix(path: string, prefix: string): string {
+  if (path === prefix) return "";
+  return path.startsWith(`${prefix}.`) ? path.slice(prefix.length + 1) : path.startsWith(prefix) ? path.slice(prefix.length) : path;
+}
 
 type StreamsInput = z.output<typeof syncConfigFileSchema>["connectors"][number]["streams"];
 
@@ -149,7 +189,9 @@ function streamConfigsOf(input: StreamsInput, base: string, validator: WizFilter
       pageSize,
       mode,
       ...(settings.backfillDays !== undefined ? { backfillDays: settings.backfillDays } : {}),
-      ...(settings.budget ? { budget: settings.budget } : {}),
+      ...(settings.budget ? { budget: settings.budget } : def.defaultBudget ? { budget: def.defaultBudget } : {}),
+      ...((settings.lagSeconds ?? def.window?.lagSeconds) !== undefined ? { lagSeconds: settings.lagSeconds ?? def.window?.lagSeconds } : {}),
+      ...((settings.overlapSeconds ?? def.window?.overlapSeconds) !== undefined ? { overlapSeconds: settings.overlapSeconds ?? def.window?.overlapSeconds } : {}),
     });
   }
   return out;
@@ -214,12 +256,14 @@ function allowedKeysAt(path: ReadonlyArray<PropertyKey>): string[] | undefined {
   if (path.length === 0) return Object.keys(syncConfigFileSchema.shape);
   if (names[0] === "connectors" && names.length === 1) return Object.keys(syncConfigFileSchema.shape.connectors.element.shape);
   if (names[0] === "connectors" && last === "streams") return [...STREAM_NAMES];
-  if (names[0] === "connectors" && names[1] === "streams" && names.length === 3) return ["enabled", "schedule", "filters", "pageSize", "mode", "backfillDays", "budget"];
+  if (names[0] === "connectors" && names[1] === "streams" && names.length === 3) return ["enabled", "schedule", "filters", "pageSize", "mode", "backfillDays", "budget", "lagSeconds", "overlapSeconds"];
   if (names[0] === "connectors" && last === "rateLimit") return ["requestsPerSecond", "maxConcurrency"];
   if (names[0] === "connectors" && last === "output") return ["profile", "severityLadder"];
   if (last === "delivery") return ["batchSize", "retryInitialMs", "retryMaxMs"];
-  if (last === "server") return ["host", "port", "metricsPublic"];
+  if (last === "server") return ["host", "port", "metricsPublic", "requestTimeoutMs"];
   if (names[0] === "runtime" && names.length === 1) return [...Object.keys(runtimeConfigSchema.shape), "connector"];
+  if (names[0] === "workflows" && names.length === 1) return WORKFLOW_CONFIG_KEYS;
+  if (names[0] === "workflows" && names[1] === "jobs" && names.length === 2) return WORKFLOW_JOB_KEYS;
   if (last === "webhook") return ["auth"];
   return undefined;
 }

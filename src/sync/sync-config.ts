@@ -2,6 +2,7 @@ import { z } from "zod";
 import { resolveConnectionSettings, WizSettingsError, type ResolvedConnectionSettings } from "../wiz/index.js";
 import { STREAM_NAMES, type StreamName } from "../model/stream-name.js";
 import { runtimeConfigSchema, type RuntimeConfig } from "../runtime/runtime-config.js";
+import { workflowsConfigSchema, type WorkflowsConfig } from "../workflows/workflow-config.js";
 import type { StreamMode } from "./stream-runner.js";
 import { parseStreamSchedule, type StreamSchedule } from "./stream-schedule.js";
 import { PROFILE_NAME, type OutputSetting } from "../transform/output-profile.js";
@@ -17,6 +18,9 @@ const streamSettingsSchema = z.strictObject({
   mode: z.enum(["incremental", "snapshot"]).optional(),
   backfillDays: z.number().positive().optional(),
   budget: z.strictObject({ pages: z.number().int().positive().optional(), minutes: z.number().positive().optional() }).optional(),
+  // Walk only records changed at least this long ago (late-indexed records), and re-read this far before the cursor.
+  lagSeconds: z.number().min(0).optional(),
+  overlapSeconds: z.number().min(0).optional(),
 });
 
 const secret = z.string().min(8, "must be at least 8 characters (a secret that short is guessable); use ${ENV} to keep it out of the file");
@@ -26,8 +30,11 @@ const webhookAuthSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("basic"), username: z.string().min(1), password: secret }),
 ]);
 
+/** Connector and sink ids: they name files, log fields and URL path segments. */
+export const CONFIG_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
 const connectorSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "must be letters, digits, '.', '_' or '-' (it names files and log fields)"),
+  id: z.string().regex(CONFIG_ID_PATTERN, "must be letters, digits, '.', '_' or '-' (it names files and log fields)"),
   enabled: z.boolean().optional(),
   connection: z.record(z.string(), z.unknown()),
   // 0 means unpaced (a simulator, a test); Wiz itself needs a few per second at most.
@@ -62,10 +69,20 @@ export const syncConfigFileSchema = z.strictObject({
     .optional(),
   // The push path: sensors -> /ingest/<source> -> Wiz, through one connector's tenant.
   runtime: runtimeConfigSchema.extend({ connector: z.string().min(1).optional() }).optional(),
+  // Scheduled workflows (triage digest, threat response...), their notifiers and response actions.
+  workflows: workflowsConfigSchema.optional(),
   // The HTTP server of the main job (webhook receiver, metrics); loopback by default.
-  server: z.strictObject({ host: z.string().min(1).optional(), port: z.number().int().min(0).max(65535).optional(), metricsPublic: z.boolean().optional() }).optional(),
+  server: z
+    .strictObject({
+      host: z.string().min(1).optional(),
+      port: z.number().int().min(0).max(65535).optional(),
+      metricsPublic: z.boolean().optional(),
+      // A request whose headers and body have not all arrived by then is cut off (a slow or stalled sender holds a socket).
+      requestTimeoutMs: z.number().int().min(100).max(3_600_000).optional(),
+    })
+    .optional(),
   connectors: z.array(connectorSchema).min(1, "add at least one connector"),
-  sinks: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "sink names are letters, digits, '.', '_' or '-'"), sinkConfigSchema),
+  sinks: z.record(z.string().regex(CONFIG_ID_PATTERN, "sink names are letters, digits, '.', '_' or '-'"), sinkConfigSchema),
 });
 
 export type SyncConfigFile = z.input<typeof syncConfigFileSchema>;
@@ -82,6 +99,10 @@ export interface StreamConfig {
   mode: StreamMode;
   backfillDays?: number;
   budget?: { pages?: number; minutes?: number };
+  /** A walk reads records changed up to this long before now (the stream's default, or 0). */
+  lagSeconds?: number;
+  /** Overrides the connector's overlapSeconds for this stream. */
+  overlapSeconds?: number;
 }
 
 export interface ConnectorConfig {
@@ -110,8 +131,10 @@ export interface SyncConfig {
   delivery: { batchSize: number; retryInitialMs: number; retryMaxMs: number };
   /** The push path, when configured: its settings and the connector whose tenant receives the uploads. */
   runtime?: { connector: string; config: RuntimeConfig };
+  /** The workflows section: notifiers, response actions and jobs (each job's connector checked). */
+  workflows?: WorkflowsConfig;
   /** Set when the file has a server section; otherwise the command's --http-port applies. */
-  server?: { host: string; port: number; metricsPublic: boolean };
+  server?: { host: string; port: number; metricsPublic: boolean; requestTimeoutMs?: number };
   connectors: ConnectorConfig[];
   sinks: Record<string, SinkConfig>;
 }

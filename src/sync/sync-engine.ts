@@ -13,11 +13,12 @@ import { StreamStateRepository } from "../store/stream-state.repository.js";
 import type { Store } from "../store/store-database.js";
 import { runConnector, type ConnectorRunDeps, type ConnectorRunSummary, type ConnectorRuntime } from "./connector-runner.js";
 import { OutboxBackpressure } from "./outbox-backpressure.js";
-import { OutboxDispatcher, type SinkDeliveryStatus } from "./outbox-dispatcher.js";
-import { SINK_DELIVERY_DEFAULTS } from "../sinks/sink-settings.js";
+import type { OutboxDispatcher, SinkDeliveryStatus } from "./outbox-dispatcher.js";
 import type { SyncClient } from "./stream-runner.js";
 import { nextRunAt } from "./stream-schedule.js";
-import type { ConnectorConfig, SyncConfig } from "./sync-config.js";
+import type { ConnectorConfig, SinkConfig, SyncConfig } from "./sync-config.js";
+import { connectorDispatchers } from "./connector-dispatchers.js";
+import { forgetSinkOffset, purgeConnectorData, type ConnectorPurgeCounts } from "../store/connector-purge.js";
 import { TenantClients } from "./tenant-clients.js";
 
 export interface SyncClients {
@@ -53,89 +54,75 @@ export interface RunOnceOptions {
 
 /**
  * The pull engine: connectors (many, several per tenant) -> stream runs -> outbox -> one dispatcher per
- * connector x sink. `runOnce` is `wizbridge sync`; `runScheduled` is `wizbridge start`.
+ * connector x sink. `runOnce` is `wizbridge sync`; `runScheduled` is `wizbridge start`. Connectors and sinks
+ * can be added, replaced, disabled and removed while `runScheduled` runs (the API's managed connectors).
  */
 export class SyncEngine {
   private readonly now: () => number;
   private readonly sleep: Sleep;
-  private readonly sinks: ReadonlyMap<string, Sink>;
+  private readonly sinks: Map<string, Sink>;
+  private readonly sinkSettings: Map<string, SinkConfig>;
+  private readonly connectors = new Map<string, ConnectorConfig>();
   private readonly clients: SyncClients;
   private readonly dispatchers = new Map<string, OutboxDispatcher[]>();
   private readonly runtimes = new Map<string, ConnectorRuntime>();
   private readonly delivery = new AbortController();
+  /** Per connector: stops its dispatchers (remove, replace) without stopping the others. */
+  private readonly connectorDelivery = new Map<string, { stop: AbortController; loops: Array<Promise<void>> }>();
+  /** Per running connector scheduler: stops it (disable, remove, replace) and resolves when its run in progress ended. */
+  private readonly schedulers = new Map<string, { stop: AbortController; done: Promise<void> }>();
   /** "Sync now" requests waiting for their connector's scheduler. */
   private readonly manualRuns = new Map<string, { streams: Set<StreamName>; full: boolean }>();
   /** Wakes a connector's scheduler from its sleep until the next scheduled run. */
   private readonly wakeSchedulers = new Map<string, AbortController>();
-  private deliveryLoops: Array<Promise<void>> = [];
+  /** Set while runScheduled runs: connectors added or enabled then start their scheduler under it. */
+  private scheduleSignal: AbortSignal | undefined;
+  private deliveryStarted = false;
   private prepared = false;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? abortableSleep;
-    this.sinks = options.sinks ?? new Map(Object.entries(options.config.sinks).map(([id, spec]) => [id, createSink(id, spec, { logger: options.logger, baseDir: process.cwd(), now: options.now ?? Date.now })]));
+    this.sinkSettings = new Map(Object.entries(options.config.sinks));
+    this.sinks = new Map(options.sinks ?? [...this.sinkSettings].map(([id, spec]) => [id, createSink(id, spec, this.sinkContext())] as const));
     this.clients = options.clients ?? new TenantClients(options.logger);
-    const { config, store, logger } = options;
-    for (const connector of config.connectors) {
-      const sinkIds = connector.sinks;
-      this.dispatchers.set(
-        connector.id,
-        sinkIds.map((sinkId) => {
-          const sink = this.sinks.get(sinkId);
-          if (!sink) throw new Error(`connector ${connector.id} feeds the sink "${sinkId}", which is not configured.`);
-          const settings = config.sinks[sinkId];
-          return new OutboxDispatcher({
-            db: store.db,
-            connectorId: connector.id,
-            sink,
-            connectorSinkIds: sinkIds,
-            batchSize: settings?.batch?.maxEvents ?? config.delivery.batchSize,
-            maxBatchBytes: settings?.batch?.maxBytes ?? SINK_DELIVERY_DEFAULTS.maxBytes,
-            maxWaitMs: settings?.batch?.maxWaitMs ?? SINK_DELIVERY_DEFAULTS.maxWaitMs,
-            maxInFlight: settings?.maxInFlight ?? SINK_DELIVERY_DEFAULTS.maxInFlight,
-            retry: { initialMs: settings?.retry?.initialMs ?? config.delivery.retryInitialMs, maxMs: settings?.retry?.maxMs ?? config.delivery.retryMaxMs },
-            circuitBreaker: {
-              failureThreshold: settings?.circuitBreaker?.failureThreshold ?? SINK_DELIVERY_DEFAULTS.failureThreshold,
-              cooldownMs: settings?.circuitBreaker?.cooldownMs ?? SINK_DELIVERY_DEFAULTS.cooldownMs,
-            },
-            idlePollMs: options.idlePollMs ?? 1000,
-            now: this.now,
-            sleep: this.sleep,
-            random: options.random ?? Math.random,
-            logger,
-          });
-        }),
-      );
+    for (const connector of options.config.connectors) {
+      this.connectors.set(connector.id, connector);
+      this.dispatchers.set(connector.id, this.dispatchersOf(connector));
     }
   }
 
+  /** The config with the connectors and sinks as they are now (the file's, plus those added through the API). */
   get config(): SyncConfig {
-    return this.options.config;
+    return { ...this.options.config, connectors: [...this.connectors.values()], sinks: Object.fromEntries(this.sinkSettings) };
+  }
+
+  /** One connector's settings as the engine runs them, or undefined. */
+  connector(id: string): ConnectorConfig | undefined {
+    return this.connectors.get(id);
   }
 
   /** Registers the config's connectors and closes the run history a crashed process left open. */
   async prepare(): Promise<void> {
     if (this.prepared) return;
     this.prepared = true;
-    const connectors = new ConnectorRepository(this.options.store.db);
     const abandoned = await new RunRepository(this.options.store.db).abandonRunning(this.now());
     if (abandoned > 0) this.options.logger.warn({ runs: abandoned }, "runs left open by a stopped process are marked abandoned; their streams resume from their checkpoints");
-    for (const connector of this.options.config.connectors) {
-      await connectors.register(connector.id, connector.connection.endpoint, connector.enabled, this.now());
-    }
+    for (const connector of this.connectors.values()) await this.register(connector);
   }
 
-  /** Starts the dispatchers (once). */
+  /** Starts the dispatchers (once); connectors added later start theirs as they come. */
   startDelivery(): void {
-    if (this.deliveryLoops.length > 0) return;
-    for (const list of this.dispatchers.values()) for (const d of list) this.deliveryLoops.push(d.run(this.delivery.signal));
+    if (this.deliveryStarted) return;
+    this.deliveryStarted = true;
+    for (const id of this.connectors.keys()) this.startConnectorDelivery(id);
   }
 
   /** Runs the selected connectors' streams once (connectors in parallel) and returns their summaries. */
   async runOnce(options: RunOnceOptions = {}): Promise<ConnectorRunSummary[]> {
     await this.prepare();
     this.startDelivery();
-    const selected = this.options.config.connectors.filter((c) => c.enabled && (!options.connectors || options.connectors.includes(c.id)));
+    const selected = [...this.connectors.values()].filter((c) => c.enabled && (!options.connectors || options.connectors.includes(c.id)));
     return Promise.all(
       selected.map((connector) =>
         runConnector(this.runDeps(), this.runtimeOf(connector), {
@@ -148,11 +135,17 @@ export class SyncEngine {
     );
   }
 
-  /** Each enabled connector on its streams' schedules until the signal aborts (the main job). */
+  /**
+   * Each enabled connector on its streams' schedules until the signal aborts (the main job). Connectors
+   * added or enabled meanwhile start their own scheduler; it returns once every scheduler has stopped.
+   */
   async runScheduled(signal: AbortSignal): Promise<void> {
     await this.prepare();
     this.startDelivery();
-    await Promise.all(this.options.config.connectors.filter((c) => c.enabled).map((c) => this.scheduleConnector(c, signal)));
+    this.scheduleSignal = signal;
+    for (const connector of this.connectors.values()) if (connector.enabled) this.startScheduler(connector);
+    if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+    await Promise.all([...this.schedulers.values()].map((s) => s.done));
   }
 
   /** Waits until every sink has every event, or the timeout; returns how many deliveries are still pending. */
@@ -174,9 +167,7 @@ export class SyncEngine {
 
   /** The SDK client of a connector's tenant (shared rate limiter and token cache), for the push path. */
   clientFor(connectorId: string): SyncClient {
-    const connector = this.options.config.connectors.find((c) => c.id === connectorId);
-    if (!connector) throw new Error(`no connector named ${connectorId}.`);
-    return this.clients.clientFor(connector);
+    return this.clients.clientFor(this.known(connectorId));
   }
 
   /** Events were committed to a connector's outbox outside a run (a webhook): wake its dispatchers. */
@@ -195,8 +186,7 @@ export class SyncEngine {
 
   /** Requests a full resync of a connector's streams (all, or the named ones) without touching the others. */
   async requestResync(connectorId: string, streams?: readonly StreamName[]): Promise<void> {
-    const connector = this.options.config.connectors.find((c) => c.id === connectorId);
-    if (!connector) throw new Error(`no connector named ${connectorId}.`);
+    const connector = this.known(connectorId);
     const db = this.options.store.db;
     for (const stream of connector.streams) {
       if (streams && !streams.includes(stream.name)) continue;
@@ -213,13 +203,170 @@ export class SyncEngine {
     return dispatcher.replayDeadLetters();
   }
 
-  /** Stops the dispatchers after their batch in flight, closes sinks and clients. The store stays open (the caller owns it). */
+  /** A new sink (the API's POST /api/sinks): connectors added or replaced afterwards may feed it. */
+  addSink(id: string, settings: SinkConfig): void {
+    if (this.sinks.has(id)) throw new Error(`a sink named "${id}" exists already; pick another id or replace it.`);
+    this.sinks.set(id, createSink(id, settings, this.sinkContext()));
+    this.sinkSettings.set(id, settings);
+  }
+
+  /**
+   * New settings for a sink: the connectors feeding it stop delivering (after their batch in flight), the old
+   * sink closes, and they resume on the new one from where the old one was acknowledged.
+   */
+  async replaceSink(id: string, settings: SinkConfig): Promise<void> {
+    const old = this.sinks.get(id);
+    if (!old) throw new Error(`no sink named "${id}".`);
+    const fresh = createSink(id, settings, this.sinkContext());
+    const feeding = this.feedersOf(id);
+    for (const c of feeding) await this.stopConnectorDelivery(c.id);
+    this.sinks.set(id, fresh);
+    this.sinkSettings.set(id, settings);
+    for (const c of feeding) {
+      this.dispatchers.set(c.id, this.dispatchersOf(c));
+      if (this.deliveryStarted) this.startConnectorDelivery(c.id);
+    }
+    await old.close().catch((error: unknown) => this.options.logger.warn({ sink: id, err: error }, "the replaced sink did not close cleanly"));
+  }
+
+  /** Removes a sink no connector feeds (the caller checks; this refuses otherwise) and closes it. */
+  async removeSink(id: string): Promise<void> {
+    const feeding = this.feedersOf(id);
+    if (feeding.length > 0) throw new Error(`sink "${id}" is fed by ${feeding.map((c) => c.id).join(", ")}; remove it from their sinks first.`);
+    const sink = this.sinks.get(id);
+    this.sinks.delete(id);
+    this.sinkSettings.delete(id);
+    await sink?.close();
+  }
+
+  /** The connectors that feed a sink. */
+  feedersOf(sinkId: string): ConnectorConfig[] {
+    return [...this.connectors.values()].filter((c) => c.sinks.includes(sinkId));
+  }
+
+  /** A new connector: registered, delivering, and (enabled, while runScheduled runs) on its schedule. */
+  async addConnector(connector: ConnectorConfig): Promise<void> {
+    if (this.connectors.has(connector.id)) throw new Error(`a connector named "${connector.id}" exists already.`);
+    const dispatchers = this.dispatchersOf(connector);
+    this.connectors.set(connector.id, connector);
+    this.dispatchers.set(connector.id, dispatchers);
+    if (this.prepared) await this.register(connector);
+    if (this.deliveryStarted) this.startConnectorDelivery(connector.id);
+    if (connector.enabled) this.startScheduler(connector);
+  }
+
+  /**
+   * New settings for a connector: its scheduler stops once the run in progress ends (the page in flight is
+   * read again; cursors never pass an uncommitted page), its dispatchers after their batch in flight, then it
+   * starts again with the new settings from its cursors.
+   */
+  async replaceConnector(connector: ConnectorConfig): Promise<void> {
+    const old = this.known(connector.id);
+    const dispatchers = this.dispatchersOf(connector);
+    await this.stopScheduler(connector.id);
+    await this.stopConnectorDelivery(connector.id);
+    this.connectors.set(connector.id, connector);
+    this.dispatchers.set(connector.id, dispatchers);
+    this.runtimes.delete(connector.id);
+    for (const sinkId of old.sinks) if (!connector.sinks.includes(sinkId)) await forgetSinkOffset(this.options.store.db, connector.id, sinkId);
+    if (this.prepared) await this.register(connector);
+    if (this.deliveryStarted) this.startConnectorDelivery(connector.id);
+    if (connector.enabled) this.startScheduler(connector);
+  }
+
+  /** Stops (after the run in progress) or starts a connector's scheduler; delivery of what is in the outbox goes on. */
+  async setEnabled(connectorId: string, enabled: boolean): Promise<void> {
+    const connector = { ...this.known(connectorId), enabled };
+    if (!enabled) await this.stopScheduler(connectorId);
+    this.connectors.set(connectorId, connector);
+    if (this.prepared) await this.register(connector);
+    if (enabled) this.startScheduler(connector);
+  }
+
+  /**
+   * Stops a connector (scheduler after its run in progress, dispatchers after their batch in flight) and
+   * forgets it. With `purge` (a disconnect) its cursors, outbox, dead letters and run history go too.
+   */
+  async removeConnector(connectorId: string, options: { purge: boolean }): Promise<ConnectorPurgeCounts | undefined> {
+    this.known(connectorId);
+    await this.stopScheduler(connectorId);
+    await this.stopConnectorDelivery(connectorId);
+    this.connectors.delete(connectorId);
+    this.dispatchers.delete(connectorId);
+    this.runtimes.delete(connectorId);
+    this.manualRuns.delete(connectorId);
+    return options.purge ? purgeConnectorData(this.options.store.db, connectorId) : undefined;
+  }
+
+  /** Stops the dispatchers and schedulers after their work in flight, closes sinks and clients. The store stays open (the caller owns it). */
   async close(): Promise<void> {
     this.delivery.abort();
-    await Promise.all(this.deliveryLoops);
-    this.deliveryLoops = [];
+    for (const s of this.schedulers.values()) s.stop.abort();
+    await Promise.all([...this.connectorDelivery.values()].flatMap((d) => d.loops));
+    await Promise.all([...this.schedulers.values()].map((s) => s.done));
+    this.connectorDelivery.clear();
     await Promise.all([...this.sinks.values()].map((s) => s.close()));
     await this.clients.close();
+  }
+
+  private known(connectorId: string): ConnectorConfig {
+    const connector = this.connectors.get(connectorId);
+    if (!connector) throw new Error(`no connector named ${connectorId}.`);
+    return connector;
+  }
+
+  private async register(connector: ConnectorConfig): Promise<void> {
+    await new ConnectorRepository(this.options.store.db).register(connector.id, connector.connection.endpoint, connector.enabled, this.now());
+  }
+
+  private sinkContext() {
+    return { logger: this.options.logger, baseDir: process.cwd(), now: this.options.now ?? Date.now };
+  }
+
+  private dispatchersOf(connector: ConnectorConfig): OutboxDispatcher[] {
+    const { store, logger } = this.options;
+    return connectorDispatchers(connector, this.sinks, (id) => this.sinkSettings.get(id), {
+      db: store.db,
+      delivery: this.options.config.delivery,
+      idlePollMs: this.options.idlePollMs ?? 1000,
+      now: this.now,
+      sleep: this.sleep,
+      random: this.options.random ?? Math.random,
+      logger,
+    });
+  }
+
+  private startConnectorDelivery(connectorId: string): void {
+    if (this.connectorDelivery.has(connectorId) || this.delivery.signal.aborted) return;
+    const stop = new AbortController();
+    const signal = AbortSignal.any([this.delivery.signal, stop.signal]);
+    this.connectorDelivery.set(connectorId, { stop, loops: (this.dispatchers.get(connectorId) ?? []).map((d) => d.run(signal)) });
+  }
+
+  private async stopConnectorDelivery(connectorId: string): Promise<void> {
+    const delivery = this.connectorDelivery.get(connectorId);
+    if (!delivery) return;
+    this.connectorDelivery.delete(connectorId);
+    delivery.stop.abort();
+    await Promise.all(delivery.loops);
+  }
+
+  private startScheduler(connector: ConnectorConfig): void {
+    const signal = this.scheduleSignal;
+    if (!signal || signal.aborted || this.schedulers.has(connector.id)) return;
+    const stop = new AbortController();
+    const done = this.scheduleConnector(connector, AbortSignal.any([signal, stop.signal])).catch((error: unknown) => {
+      this.options.logger.error({ connector: connector.id, err: error }, "the connector's scheduler stopped on an error; disable and enable it (or restart) to run it again");
+    });
+    this.schedulers.set(connector.id, { stop, done });
+  }
+
+  private async stopScheduler(connectorId: string): Promise<void> {
+    const scheduler = this.schedulers.get(connectorId);
+    if (!scheduler) return;
+    scheduler.stop.abort();
+    await scheduler.done;
+    if (this.schedulers.get(connectorId) === scheduler) this.schedulers.delete(connectorId);
   }
 
   private runDeps(): ConnectorRunDeps {
@@ -267,7 +414,7 @@ export class SyncEngine {
    * waits are merged. Returns false when the connector is unknown or disabled.
    */
   requestRun(connectorId: string, request: { streams?: readonly StreamName[]; full?: boolean } = {}): boolean {
-    const connector = this.options.config.connectors.find((c) => c.id === connectorId);
+    const connector = this.connectors.get(connectorId);
     if (!connector?.enabled) return false;
     const known = connector.streams.map((s) => s.name);
     const wanted = request.streams ? request.streams.filter((s) => known.includes(s)) : known;

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import { WizClientCore } from "../wiz/index.js";
 import type { ConnectorConfig } from "./sync-config.js";
@@ -29,7 +30,8 @@ export class TenantClients {
   }
 }
 
+/** Endpoint, token URL, client id and a digest of the secret: a connector given a new secret gets a new client (and token). */
 export function tenantKeyOf(connector: ConnectorConfig): string {
-  const { endpoint, tokenUrl, clientId } = connector.connection;
-  return `${endpoint}|${tokenUrl}|${clientId}`;
+  const { endpoint, tokenUrl, clientId, clientSecret } = connector.connection;
+  return `${endpoint}|${tokenUrl}|${clientId}|${createHash("sha256").update(clientSecret).digest("hex").slice(0, 16)}`;
 }

@@ -47,3 +47,12 @@ export {
 export { WizClient } from "./wiz-client.js";
 export { OPERATIONS, OPERATION_MAP, RESOURCES, findOperation } from "./operations/registry.js";
 export type { OperationDefinition } from "./operations/operation-definition.js";
+export {
+  executeOperationRequest,
+  isMutatingRequest,
+  parseOperationRequest,
+  type ExecuteOperationOptions,
+  type OperationRequest,
+  type OperationRequestClient,
+} from "./operations/operation-request.js";
+export { ISSUE_NOTE_MAX_LENGTH, truncateIssueNote } from "./operations/issue/issue-note-text.js";

@@ -48,10 +48,10 @@ describe("WizClient input validation (before any request)", () => {
   });
 
   it("refuses an id that is not a UUID where Wiz needs one", async () => {
-    const error = await refused(() => client.issue.get({ id: "ISSUE-42" }));
-    expect(error.path).toBe("id");
+    const error = await refused(() => client.issue.get({ filterBy: { id: "ISSUE-42" } }));
+    expect(error.path).toBe("filterBy.id");
     expect(error.message).toMatch(/issue UUID, e\.g\./);
-    expect((await refused(() => client.detection.list({ filterBy: { id: ["d-1"] } }))).path).toBe("filterBy.id[0]");
+    expect((await refused(() => client.detection.list({ filterBy: { id: { equals: ["d-1"] } } }))).path).toBe("filterBy.id.equals[0]");
   });
 
   it("refuses a page size over the query's cap (500; detections 1000)", async () => {
@@ -60,7 +60,7 @@ describe("WizClient input validation (before any request)", () => {
     expect(error.message).toMatch(/at most 500, the page cap/);
     expect((await refused(() => client.detection.list({ first: 1001 }))).message).toMatch(/at most 1000/);
     await refused(() => client.issue.listAll({ first: 501 }));
-    await refused(() => client.graphSearch.runPages({ query: { type: ["BUCKET"] }, first: 0 }));
+    await refused(() => client.graphSearch.runPages({ query: { type: ["BUCKET"] }, projectId: "*", first: 0 }));
   });
 
   it("refuses unknown keys at any depth", async () => {
@@ -75,7 +75,7 @@ describe("WizClient input validation (before any request)", () => {
 
   it("refuses a malformed date, an empty update and a wrong detection wrapper", async () => {
     expect((await refused(() => client.issue.list({ filterBy: { createdAt: { after: "yesterday" } } }))).path).toBe("filterBy.createdAt.after");
-    expect((await refused(() => client.issue.update({ id: ISSUE_ID }))).message).toMatch(/at least one of status/);
+    expect((await refused(() => client.issue.update({ issueId: ISSUE_ID, patch: {} }))).message).toMatch(/at least one of status/);
     expect((await refused(() => client.detection.list({ filterBy: { type: { equals: ["THREAT"] } } } as never))).path).toBe("filterBy.type.equals[0]");
   });
 
@@ -83,7 +83,7 @@ describe("WizClient input validation (before any request)", () => {
     const unknown = await refused(() => client.run("issue", "explode", {}));
     expect(unknown.code).toBe("UNKNOWN_OPERATION");
     expect(unknown.message).toContain("issue.list");
-    expect((await refused(() => client.iterate("issue", "get", { id: ISSUE_ID }))).code).toBe("NOT_A_LIST_OPERATION");
+    expect((await refused(() => client.iterate("issue", "get", { filterBy: { id: ISSUE_ID } }))).code).toBe("NOT_A_LIST_OPERATION");
   });
 });
 
@@ -142,7 +142,7 @@ describe("WizClient surfaces", () => {
     expectTypeOf(client.issue.list).returns.resolves.toEqualTypeOf<ListPage<IssueNode>>();
     expectTypeOf(client.issue.listAll).returns.toEqualTypeOf<AsyncGenerator<IssueNode, void, undefined>>();
     expectTypeOf(client.issue.listPages).returns.toEqualTypeOf<AsyncIterable<Page<IssueNode>>>();
-    expectTypeOf(client.issue.get).parameter(0).toEqualTypeOf<{ id: string }>();
+    expectTypeOf(client.issue.get).parameter(0).toEqualTypeOf<{ filterBy: { id: string | string[] } }>();
     expectTypeOf(client.issue.clearDueAt).returns.resolves.toHaveProperty("dueAt").toEqualTypeOf<string | null>();
     expectTypeOf(client.detection.list).parameter(0).exclude<undefined>().toHaveProperty("first").toEqualTypeOf<number | undefined>();
   });

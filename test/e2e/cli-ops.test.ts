@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../src/sim/index.js";
 import { ALL_SCOPES } from "../../src/sim/oauth/service-accounts.js";
+import { DEFAULT_FEATURES } from "../../src/wiz/connection-check.js";
 import { SimSession } from "../support/sim-session.js";
 
 // The built CLI, as a user runs it (`npm test` builds it first).
@@ -139,6 +140,46 @@ describe("wizbridge <resource> <operation> against the simulator (built CLI)", (
     expect(cliRequests("createIssueNote")[0]?.variables).toEqual({ input: { issueId, text: "triaged from the CLI" } });
   });
 
+  it("subcommands take the documented parameters through --input, and flags fill the same shapes", async () => {
+    const list = await cli(["issue", "list", "--status", "OPEN", "--type", "TOXIC_COMBINATION", "--first", "2", "--output", "json"]);
+    const [first, second] = (JSON.parse(list.stdout) as { nodes: IssueNode[] }).nodes;
+    const byInput = await cli(["issue", "update", "--input", JSON.stringify({ issueId: first?.id, patch: { status: "IN_PROGRESS", note: "from --input" } }), "--output", "json"]);
+    expect(byInput.code, byInput.stderr).toBe(0);
+    const byFlags = await cli(["issue", "update", "--issue-id", second?.id ?? "", "--status", "IN_PROGRESS", "--note", "from flags", "--output", "json"]);
+    expect(byFlags.code, byFlags.stderr).toBe(0);
+    expect(cliRequests("updateIssue").map((r) => r.variables)).toEqual([
+      { issueId: first?.id, patch: { status: "IN_PROGRESS", note: "from --input" } },
+      { issueId: second?.id, patch: { status: "IN_PROGRESS", note: "from flags" } },
+    ]);
+    const get = await cli(["issue", "get", "--id", first?.id ?? "", "--output", "json"]);
+    expect(get.code, get.stderr).toBe(0);
+    // filterBy.id takes one id or a list of one; the flag fills the list form.
+    expect(cliRequests("issuesV2").at(-1)?.variables).toEqual({ filterBy: { id: [first?.id] } });
+  });
+
+  it("run FILE takes a JSON array of envelopes and prints one JSON line per request", async () => {
+    const file = join(dir, "requests.json");
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { integration_service: "wiz", resource: "issue", operation: "severityCounts", parameters: { filterBy: { status: ["OPEN"] } } },
+        { resource: "project", operation: "list", parameters: { first: 2 } },
+      ]),
+    );
+    const run = await cli(["run", file]);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.trim().split("\n").map((line) => JSON.parse(line) as { index: number; resource: string; operation: string; ok: boolean; result: unknown });
+    expect(lines.map((l) => [l.index, l.resource, l.operation, l.ok])).toEqual([
+      [0, "issue", "severityCounts", true],
+      [1, "project", "list", true],
+    ]);
+    expect(lines[0]?.result).toMatchObject({ totalCount: await openIssueCount() });
+    expect(cliRequests("projects")[0]?.variables).toEqual({ filterBy: { includeArchived: false }, first: 2 });
+    const missing = await cli(["run", join(dir, "no-such-requests.json")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/the file cannot be read: no such file/);
+  });
+
   it("a malformed --json-input file exits 2, naming the file and position, and sends nothing", async () => {
     const file = join(dir, "bad-input.json");
     writeFileSync(file, '{\n  "filterBy": { "status": ["OPEN" "RESOLVED"] }\n}\n');
@@ -217,8 +258,9 @@ describe("wizbridge <resource> <operation> against the simulator (built CLI)", (
     expect(run.stdout).toMatch(/PASS {2}network/);
     expect(run.stdout).toMatch(/SKIP {2}tls .*plain http/);
     expect(run.stdout).toMatch(/PASS {2}authentication/);
-    expect(run.stdout.match(/PASS {2}authorization/g)).toHaveLength(5);
-    expect(run.stdout.match(/PASS {2}data/g)).toHaveLength(5);
+    // One authorization and one data check per pull stream (DEFAULT_FEATURES).
+    expect(run.stdout.match(/PASS {2}authorization/g)).toHaveLength(DEFAULT_FEATURES.length);
+    expect(run.stdout.match(/PASS {2}data/g)).toHaveLength(DEFAULT_FEATURES.length);
     expect(run.stdout).not.toMatch(/FAIL/);
   });
 
@@ -229,8 +271,9 @@ describe("wizbridge <resource> <operation> against the simulator (built CLI)", (
     writeFileSync(config, ["connectors:", connector("a", "issues: true, projects: true, threats: true"), connector("b", "issues: true"), "sinks:", "  out: {type: stdout}"].join("\n"));
     const run = await cli(["test-connection", "--config", config, "--connector", "a"], { connection: false });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout.match(/PASS {2}data/g)).toHaveLength(2);
-    expect(run.stderr).toMatch(/threats has no probe of its own yet/);
+    // issues, projects and threats: every stream of connector a has a probe now.
+    expect(run.stdout.match(/PASS {2}data/g)).toHaveLength(3);
+    expect(run.stderr).not.toMatch(/no probe of its own/);
     const ambiguous = await cli(["test-connection", "--config", config], { connection: false });
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toMatch(/has 2 connectors[\s\S]*--connector <id>: a, b/);

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,11 +14,25 @@ import { operationId } from "../../src/wiz/operations/operation-definition.js";
 import { findOperation, OPERATIONS } from "../../src/wiz/operations/registry.js";
 import { simClient } from "../../src/wiz/sim-client.test-fixtures.js";
 import { WizClient } from "../../src/wiz/wiz-client.js";
-import { OPERATION_SAMPLES, SURFACES, type LooseSample, type SampleContext, type Surface } from "../support/operation-samples.js";
+import {
+  documentedRows,
+  documentedValues,
+  OPERATION_SAMPLES,
+  PROSE_PATHS,
+  proseParameters,
+  setAt,
+  SURFACES,
+  valueAt,
+  type LooseSample,
+  type SampleContext,
+  type Surface,
+} from "../support/operation-samples.js";
 
 // Issue 4's "done when": every operation works against the simulator from the SDK, the built CLI and MCP,
 // with assertions on the returned data and on the GraphQL sent. `npm test` builds dist first.
 const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
+// The operations contract workflow tools write requests against, read at test time (never copied in).
+const OPERATIONS_MD = fileURLToPath(new URL("../../../shared/wiz-api/OPERATIONS.md", import.meta.url));
 
 interface TextResult {
   isError?: boolean;
@@ -29,6 +43,14 @@ const SAMPLES = OPERATION_SAMPLES as unknown as Readonly<Record<string, LooseSam
 
 /** One case per registry operation, in registry order; an operation without a sample fails its cases. */
 const CASES = OPERATIONS.map((op) => ({ id: operationId(op), resource: op.resource as string, name: op.name as string }));
+
+function all(collection: { size(): number; get(i: number): WizRecord }): WizRecord[] {
+  return Array.from({ length: collection.size() }, (_, i) => collection.get(i));
+}
+
+function current(sim: Simulator, issueId: string): WizRecord {
+  return sim.tenant.issues.get(sim.tenant.issues.indexOf(issueId) ?? -1);
+}
 
 describe("every registry operation through the SDK, the CLI and MCP against one simulator", () => {
   let sim: Simulator;
@@ -145,6 +167,106 @@ describe("every registry operation through the SDK, the CLI and MCP against one 
       // The CLI and MCP speak JSON; the SDK's answer must be the same data.
       prepared.check(surface === "sdk" ? (JSON.parse(JSON.stringify(output ?? null)) as unknown) : output, log);
     });
+  });
+
+  /** `wizbridge run -` with the requests on stdin; the exit code and the JSON line printed per request. */
+  const viaRun = async (stdin: string, extra: string[] = []): Promise<{ code: number | null; lines: Array<Record<string, unknown>>; stderr: string }> => {
+    const args = [CLI, "run", "-", ...extra, "--endpoint", sim.graphqlUrl, "--token-url", sim.tokenUrl, "--allow-non-wiz-hosts"];
+    const env = { PATH: process.env.PATH ?? "", HOME: dir, WIZBRIDGE_CONFIG: join(dir, "none.yaml"), WIZ_CLIENT_ID: sim.clientId, WIZ_CLIENT_SECRET: sim.clientSecret };
+    const child = spawn(process.execPath, args, { env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.stdin.end(stdin);
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    return { code, stderr, lines: stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>) };
+  };
+
+  it("every request of OPERATIONS.md's tables runs unchanged through `wizbridge run`, each documented parameter reaching the GraphQL variables", async () => {
+    const markdown = readFileSync(OPERATIONS_MD, "utf8");
+    const rows = documentedRows(markdown);
+    // The contract's 9 resources and 23 operations, each in the registry.
+    expect(rows).toHaveLength(23);
+    expect(new Set(rows.map((r) => r.resource)).size).toBe(9);
+    for (const row of rows) expect(findOperation(row.resource, row.operation), `${row.resource}.${row.operation}`).toBeDefined();
+
+    const values = documentedValues(sim);
+    const prose = proseParameters(sim);
+    const requests = [];
+    for (const row of rows) {
+      const id = `${row.resource}.${row.operation}`;
+      const parameters: Record<string, unknown> = structuredClone(prose[id] ?? {});
+      const paths: Array<[string, unknown]> = [];
+      for (const documented of row.paths.filter((p) => p !== "after")) {
+        const path = PROSE_PATHS[`${id}:${documented}`] ?? documented;
+        if (path !== documented) continue; // given in proseParameters
+        const key = `${id}:${path}` in values ? `${id}:${path}` : path;
+        expect(key in values, `OPERATIONS.md documents ${path} for ${id}: give it a sample value in documentedValues`).toBe(true);
+        setAt(parameters, path, values[key]);
+        paths.push([path, values[key]]);
+      }
+      if (row.paths.includes("after")) {
+        // A real cursor of the same query shape (Relay cursors carry the sort keys), from a first page of one.
+        const shape = { ...(parameters.orderBy ? { orderBy: parameters.orderBy } : {}), ...(parameters.query ? { query: parameters.query, projectId: "*" } : {}) };
+        const page = (await client.run(row.resource, row.operation, { ...shape, first: 1 })) as { pageInfo: { endCursor: string | null } };
+        expect(page.pageInfo.endCursor).toBeTruthy();
+        parameters.after = page.pageInfo.endCursor;
+        paths.push(["after", parameters.after]);
+      }
+      requests.push({ id, envelope: { integration_service: "wiz", resource: row.resource, operation: row.operation, parameters }, paths });
+    }
+
+    // The one full envelope OPERATIONS.md shows; only its "<uuid>" placeholder is replaced, by a tenant issue.
+    const example = /```json\n([\s\S]*?)\n```/.exec(markdown)?.[1] ?? "";
+    const issueId = String(all(sim.tenant.issues).find((i) => i.type !== "THREAT_DETECTION" && i.status === "OPEN")?.id);
+    const exampleEnvelope = JSON.parse(example.replace("<uuid>", issueId)) as Record<string, unknown>;
+    expect(exampleEnvelope).toMatchObject({ integration_service: "wiz", resource: "issue", operation: "update" });
+
+    const before = lastSeq();
+    const ndjson = [...requests.map((r) => JSON.stringify(r.envelope)), JSON.stringify(exampleEnvelope)].join("\n");
+    const run = await viaRun(ndjson);
+    expect(run.stderr).toBe("");
+    expect(run.lines.map((l) => [l.index, l.resource, l.operation, l.ok, l.ok ? undefined : l.error])).toEqual(
+      [...requests.map((r) => r.envelope), exampleEnvelope].map((e, index) => [index, e.resource, e.operation, true, undefined]),
+    );
+    expect(run.code).toBe(0);
+
+    // Each request's own GraphQL request carries every documented parameter, as given.
+    let log = sim.requests.list().filter((e) => e.seq > before && e.path === "/graphql");
+    for (const request of requests) {
+      const op = findOperation(request.envelope.resource, request.envelope.operation);
+      const name = /^\s*(?:query|mutation)\s+(\w+)/m.exec(op?.document ?? "")?.[1];
+      const at = log.findIndex((e) => e.operationName === name);
+      expect(at, `${request.id} sent ${String(name)}`).toBeGreaterThanOrEqual(0);
+      const entry = log[at];
+      log = log.slice(at + 1);
+      for (const [path, value] of request.paths) expect(valueAt(entry?.variables, path), `${request.id}: ${path}`).toEqual(value);
+    }
+    expect(current(sim, issueId)).toMatchObject({ status: "IN_PROGRESS" });
+  });
+
+  it("run stops at the first failing request with its exit code, or goes on with --continue-on-error", async () => {
+    const good = { resource: "issue", operation: "severityCounts", parameters: {} };
+    const bad = { resource: "detection", operation: "list", parameters: { filterBy: { severity: ["HIGH"] } } };
+    const batch = JSON.stringify([good, bad, good]);
+    const stopped = await viaRun(batch);
+    expect(stopped.code).toBe(2);
+    expect(stopped.lines.map((l) => [l.index, l.ok])).toEqual([[0, true], [1, false]]);
+    expect((stopped.lines[1]?.error as { message: string }).message).toContain('write {"equals": ["HIGH"]}');
+    expect(stopped.stderr).toContain("request #1 failed; 1 later request was not run (--continue-on-error runs them)");
+    const all = await viaRun(batch, ["--continue-on-error"]);
+    expect(all.code).toBe(2);
+    expect(all.lines.map((l) => [l.index, l.ok])).toEqual([[0, true], [1, false], [2, true]]);
+    const unknown = await viaRun(JSON.stringify({ integration_service: "wiz", resource: "issue", operation: "close" }));
+    expect(unknown.code).toBe(2);
+    expect((unknown.lines[0]?.error as { message: string }).message).toContain('set "operation" to one of list, get, getEvidence, update, clearDueAt, createNote, deleteNote, groupedCount, severityCounts');
+    const notFound = await viaRun(JSON.stringify({ resource: "detection", operation: "get", parameters: { id: "00000000-0000-4000-8000-000000000000" } }));
+    expect(notFound.code).toBe(7);
+    const malformed = await viaRun('{"resource": "issue",\n"operation": ');
+    expect(malformed.code).toBe(2);
+    expect(malformed.lines).toEqual([]);
+    expect(malformed.stderr).toMatch(/neither one JSON document nor NDJSON: line 1 is not valid JSON/);
   });
 
   it("the MCP server logged every call and never the secret", () => {

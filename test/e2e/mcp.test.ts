@@ -127,9 +127,25 @@ describe("wizbridge mcp over stdio (built CLI)", () => {
 
   it("a Wiz error is a tool error with the typed error's message", async () => {
     const { client } = await connect();
-    const result = (await client.callTool({ name: "issue_get", arguments: { id: "00000000-0000-4000-8000-000000000000" } })) as TextResult;
+    const result = (await client.callTool({ name: "issue_get", arguments: { filterBy: { id: "00000000-0000-4000-8000-000000000000" } } })) as TextResult;
     expect(result.isError).toBe(true);
     expect(text(result)).toMatch(/^WizNotFoundError/);
+  });
+
+  it("tool arguments are the documented parameters: the input schemas carry Wiz's variable shapes", async () => {
+    const { client } = await connect();
+    const { tools } = await client.listTools();
+    const schemaOf = (name: string) => tools.find((t) => t.name === name)?.inputSchema as { properties: Record<string, { properties?: Record<string, unknown>; required?: string[] }>; required?: string[] };
+    expect(Object.keys(schemaOf("issue_get").properties)).toEqual(["filterBy"]);
+    expect(Object.keys(schemaOf("graphSearch_run").properties)).toEqual(
+      expect.arrayContaining(["query", "projectId", "first", "after", "fetchTotalCount", "quick", "fetchPublicExposurePaths", "fetchInternalExposurePaths", "fetchIssueAnalytics", "fetchLateralMovement", "fetchKubernetes"]),
+    );
+    expect(schemaOf("graphSearch_run").required).toEqual(expect.arrayContaining(["query", "projectId"]));
+    // Detections take {equals} wrappers; the schema says so, and a bare list is refused with what to write.
+    expect(schemaOf("detection_list").properties.filterBy?.properties?.severity).toMatchObject({ type: "object", required: ["equals"] });
+    const bare = (await client.callTool({ name: "detection_list", arguments: { filterBy: { severity: ["HIGH"] } } })) as TextResult;
+    expect(bare.isError).toBe(true);
+    expect(text(bare)).toContain('write {"equals": ["HIGH"]}');
   });
 
   it("logs on stderr only, never the secret", () => {

@@ -117,6 +117,12 @@ describe("no secret reaches a response, a log line, metrics, the store or a sink
         ["/api/connectors/prod", auth],
         ["/api/sinks", auth],
         ["/api/connectors/prod/dead-letters", auth],
+        ["/api/maps", auth],
+        ["/api/runtime/alerts", auth],
+        ["/api/runtime/summary", auth],
+        ["/api/operations", auth],
+        ["/api/openapi.json", auth],
+        ["/api/whoami", auth],
         ["/metrics", auth],
         ["/healthz", {}],
         ["/readyz", {}],
@@ -125,6 +131,14 @@ describe("no secret reaches a response, a log line, metrics, the store or a sink
       ] as const) {
         const response = await fetch(`${base}${path}`, { headers });
         outputs.push(`${path}: ${await response.text()}`);
+      }
+      // Wiz operations and MCP tools run on the tenant with the connector's client secret: answers must not carry it.
+      for (const [path, body] of [
+        ["/api/operations", { resource: "issue", operation: "list", parameters: { first: 2 } }],
+        ["/mcp", { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "issue_list", arguments: { first: 2 } } }],
+      ] as const) {
+        const answer = await fetch(`${base}${path}`, { method: "POST", headers: { ...auth, "content-type": "application/json", accept: "application/json, text/event-stream" }, body: JSON.stringify(body) });
+        outputs.push(`${path}: ${await answer.text()}`);
       }
       for (const headers of [{ authorization: `Bearer ${SENTINELS.webhookToken}` }, { authorization: "Bearer wrong-token-0123456789" }]) {
         const hook = await fetch(`${base}/webhooks/wiz/prod`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ trigger: { source: "ISSUES" }, issue: { id: "sweep-1", type: "TOXIC_COMBINATION", status: "OPEN", updated: "2026-01-02T00:00:00.000000Z" } }) });

@@ -159,8 +159,8 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
     prepare: ({ sim }) => {
       const record = nth(all(sim.tenant.issues).filter((i) => i.type === "CLOUD_CONFIGURATION"), 0, "cloud configuration issue");
       return {
-        input: { id: String(record.id) },
-        variables: [{ filterBy: { id: [record.id] } }],
+        input: { filterBy: { id: String(record.id) } },
+        variables: [{ filterBy: { id: record.id } }],
         check: (issue) => {
           const now = current(sim.tenant.issues, record.id);
           expect(issue).toMatchObject({ id: record.id, type: now.type, status: now.status, severity: now.severity, evidenceQuery: now.evidenceQuery, environments: now.environments });
@@ -171,19 +171,14 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
   },
 
   "issue.getEvidence": {
-    requests: [
-      { operationName: "IssueEvidenceQuery", rootField: "issuesV2" },
-      { operationName: "IssueEvidence", rootField: "graphSearch" },
-    ],
+    requests: [{ operationName: "GetIssueEvidence", rootField: "issuesV2" }],
     prepare: ({ sim }) => {
       const record = nth(all(sim.tenant.issues).filter((i) => i.type === "CLOUD_CONFIGURATION"), 1, "cloud configuration issue");
       return {
-        input: { id: String(record.id) },
-        variables: [{ filterBy: { id: [record.id] } }, { query: record.evidenceQuery, projectId: "*", quick: true, first: 5 }],
+        input: { filterBy: { id: String(record.id) } },
+        variables: [{ filterBy: { id: record.id } }],
         check: (evidence) => {
-          expect(evidence).toMatchObject({ issueId: record.id, evidenceQuery: record.evidenceQuery, maxCountReached: false });
-          // The simulated graph has no edges: the evidence is the issue's resource.
-          expect(evidence.nodes.map((n) => n.entities[0]?.id)).toEqual([field(record, "entitySnapshot").id]);
+          expect(evidence).toEqual({ id: record.id, type: "CLOUD_CONFIGURATION", evidenceQuery: record.evidenceQuery, threatDetectionDetails: null });
         },
       };
     },
@@ -195,7 +190,7 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
       const record = claimIssue((i) => i.status === "OPEN" && i.type !== "THREAT_DETECTION");
       const patch = { status: "IN_PROGRESS" as const, dueAt: "2030-02-01T00:00:00.000Z", note: `triaged through the ${surface}` };
       return {
-        input: { id: String(record.id), ...patch },
+        input: { issueId: String(record.id), patch },
         variables: [{ issueId: record.id, patch }],
         check: (updated) => {
           expect(updated).toMatchObject({ id: record.id, status: "IN_PROGRESS" });
@@ -214,7 +209,7 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
     prepare: ({ sim, claimIssue }) => {
       const record = claimIssue((i) => typeof i.dueAt === "string");
       return {
-        input: { id: String(record.id) },
+        input: { issueId: String(record.id) },
         variables: [{ issueId: record.id, override: { dueAt: null } }],
         check: (cleared) => {
           expect(cleared).toMatchObject({ id: record.id, dueAt: null, status: record.status });
@@ -230,7 +225,7 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
       const record = claimIssue(() => true);
       const text = `seen in the SOC (${surface})`;
       return {
-        input: { issueId: String(record.id), text },
+        input: { input: { issueId: String(record.id), text } },
         variables: [{ input: { issueId: record.id, text } }],
         check: (note) => {
           expect(note).toMatchObject({ text, serviceAccount: { id: sim.clientId } });
@@ -246,10 +241,10 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
     requests: [{ operationName: "DeleteIssueNote", rootField: "deleteIssueNote" }],
     prepare: async ({ sim, surface, call, claimIssue }) => {
       const record = claimIssue(() => true);
-      const created = (await call("issue", "createNote", { issueId: String(record.id), text: `to delete (${surface})` })) as { id: string };
+      const created = (await call("issue", "createNote", { input: { issueId: String(record.id), text: `to delete (${surface})` } })) as { id: string };
       expect((current(sim.tenant.issues, record.id).notes as WizRecord[]).map((n) => n.id)).toContain(created.id);
       return {
-        input: { id: created.id },
+        input: { input: { id: created.id } },
         variables: [{ input: { id: created.id } }],
         check: (deleted) => {
           expect(deleted).toEqual({ id: created.id, deleted: true });
@@ -264,12 +259,15 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
   "issue.groupedCount": {
     requests: [{ operationName: "CountIssuesGrouped", rootField: "issuesGroupedByValue" }],
     prepare: ({ sim }) => ({
-      input: { groupBy: "RESOURCE", filterBy: { status: ["OPEN"] } },
-      variables: [{ groupBy: "RESOURCE", filterBy: { status: ["OPEN"] } }],
+      input: { groupBy: "SEVERITY", filterBy: { status: ["OPEN"] } },
+      variables: [{ groupBy: "SEVERITY", filterBy: { status: ["OPEN"] }, first: 100 }],
       check: (result) => {
-        const resources = new Set(all(sim.tenant.issues).filter((i) => i.status === "OPEN").map((i) => field(i, "entitySnapshot").id));
-        expect(resources.size).toBeGreaterThan(1);
-        expect(result).toEqual({ groupBy: "RESOURCE", totalCount: resources.size });
+        const open = all(sim.tenant.issues).filter((i) => i.status === "OPEN");
+        const counts = new Map<string, number>();
+        for (const issue of open) counts.set(String(issue.severity), (counts.get(String(issue.severity)) ?? 0) + 1);
+        expect(counts.size).toBeGreaterThan(1);
+        expect(result.totalCount).toBe(counts.size);
+        expect(new Map(result.groups.map((g) => [g.value, g.count]))).toEqual(counts);
       },
     }),
   },
@@ -314,12 +312,12 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
   },
 
   "cloudResource.get": {
-    requests: [{ operationName: "GetCloudResource", rootField: "cloudResource" }],
+    requests: [{ operationName: "GetCloudResource", rootField: "cloudResources" }],
     prepare: ({ sim }) => {
       const record = sim.tenant.cloudResources.get(3);
       return {
-        input: { id: String(record.id) },
-        variables: [{ id: record.id }],
+        input: { filterBy: { providerUniqueId: providerIdOf(record) } },
+        variables: [{ filterBy: { providerUniqueId: providerIdOf(record) }, first: 1 }],
         check: (resource) => {
           expect(resource).toMatchObject({ id: record.id, name: record.name, type: record.type, subscriptionExternalId: record.subscriptionExternalId });
           expect(resource.graphEntity?.providerUniqueId).toBe(providerIdOf(record));
@@ -335,11 +333,11 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
       const missing = "arn:aws:ec2:us-east-1:000000000000:instance/i-missing";
       const providerUniqueIds = [providerIdOf(nth(known, 0, "resource")), missing, providerIdOf(nth(known, 1, "resource"))];
       return {
-        input: { providerUniqueIds },
-        // Sent through the pager, which starts every batch with an explicit null cursor.
-        variables: [{ filterBy: { providerUniqueId: providerUniqueIds }, first: 500, after: null }],
-        check: (mapping) => {
-          expect(mapping).toEqual({ resources: known.map((r) => ({ providerUniqueId: providerIdOf(r), id: r.id })), missing: [missing] });
+        input: { filterBy: { providerUniqueId: providerUniqueIds }, first: 500 },
+        variables: [{ filterBy: { providerUniqueId: providerUniqueIds }, first: 500 }],
+        check: (page) => {
+          expect(page.nodes).toEqual(known.map((r) => ({ id: r.id, graphEntity: { providerUniqueId: providerIdOf(r) } })));
+          expect(page.totalCount).toBe(2);
         },
       };
     },
@@ -382,10 +380,10 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
   "project.list": {
     requests: [{ operationName: "ListProjects", rootField: "projects" }],
     prepare: ({ sim }) => {
-      const record = sim.tenant.projects.get(1);
+      const record = nth(all(sim.tenant.projects).filter((p) => !p.archived), 1, "active project");
       return {
         input: { filterBy: { search: String(record.name) } },
-        variables: [{ filterBy: { search: record.name }, first: 100 }],
+        variables: [{ filterBy: { search: record.name, includeArchived: false }, first: 100 }],
         check: (page) => {
           expect(page.nodes[0]).toMatchObject({
             id: record.id,
@@ -401,12 +399,12 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
   },
 
   "project.getTeam": {
-    requests: [{ operationName: "GetProjectTeam", rootField: "project" }],
+    requests: [{ operationName: "GetProjectTeam", rootField: "projects" }],
     prepare: ({ sim }) => {
       const record = sim.tenant.projects.get(2);
       return {
-        input: { slug: String(record.slug) },
-        variables: [{ slug: record.slug }],
+        input: { filterBy: { search: String(record.name) } },
+        variables: [{ filterBy: { search: record.name }, first: 100 }],
         check: (team) => {
           expect(team).toEqual({ id: record.id, name: record.name, slug: record.slug, projectOwners: record.projectOwners, securityChampions: record.securityChampions });
         },
@@ -419,11 +417,10 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
     prepare: ({ claimResource }) => {
       const vm = claimResource((r) => r.type === "VIRTUAL_MACHINE");
       return {
-        input: { resourceId: String(vm.id) },
+        input: { input: { id: String(vm.id) } },
         variables: [{ input: { id: vm.id } }],
         check: (copy) => {
           expect(copy.resourceId).toBe(vm.id);
-          expect(copy.providerUniqueId).toBeUndefined();
           expect(copy.systemActivityGroupId).toMatch(UUID);
         },
       };
@@ -433,11 +430,12 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
   "detection.list": {
     requests: [{ operationName: "ListDetections", rootField: "detections" }],
     prepare: ({ sim }) => ({
-      input: { filterBy: { type: ["GENERATED_THREAT", "MATCH_ONLY"], severity: { equals: ["HIGH", "CRITICAL"] } }, orderBy: { field: "CREATED_AT", direction: "ASC" }, first: 1000 },
+      input: { filterBy: { type: { equals: ["GENERATED_THREAT", "MATCH_ONLY"] }, severity: { equals: ["HIGH", "CRITICAL"] } }, orderBy: { field: "CREATED_AT", direction: "ASC" }, first: 1000 },
       variables: [
         {
           filterBy: { type: { equals: ["GENERATED_THREAT", "MATCH_ONLY"] }, severity: { equals: ["HIGH", "CRITICAL"] } },
           orderBy: { field: "CREATED_AT", direction: "ASC" },
+          includeTriggeringEvents: true,
           first: 1000,
         },
       ],
@@ -510,9 +508,10 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
     requests: [{ operationName: "RunGraphSearch", rootField: "graphSearch" }],
     prepare: ({ sim }) => {
       const query = { type: ["BUCKET" as const], select: true, where: { name: { CONTAINS: [""] } } };
+      const flags = { fetchPublicExposurePaths: false, fetchInternalExposurePaths: false, fetchIssueAnalytics: false, fetchLateralMovement: false, fetchKubernetes: false };
       return {
-        input: { query, first: 500 },
-        variables: [{ query, projectId: "*", first: 500 }],
+        input: { query, projectId: "*", first: 500, fetchTotalCount: true },
+        variables: [{ query, projectId: "*", first: 500, fetchTotalCount: true, quick: true, ...flags }],
         check: (page) => {
           const buckets = all(sim.tenant.cloudResources).filter((r) => r.type === "BUCKET");
           expect(buckets.length).toBeGreaterThan(0);
@@ -529,9 +528,10 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
     prepare: ({ sim }) => {
       const record = sim.tenant.cloudResources.get(9);
       const providerUniqueId = providerIdOf(record);
+      const query = { type: ["CLOUD_RESOURCE" as const], select: true, where: { providerUniqueId: { EQUALS: [providerUniqueId] } } };
       return {
-        input: { providerUniqueId },
-        variables: [{ query: { type: ["CLOUD_RESOURCE"], select: true, where: { providerUniqueId: { EQUALS: [providerUniqueId] } } }, projectId: "*", first: 1 }],
+        input: { query, projectId: "*" },
+        variables: [{ query, projectId: "*", first: 1 }],
         check: (resolved) => {
           expect(resolved).toEqual({ providerUniqueId, id: record.id, name: record.name, type: record.type });
         },
@@ -599,3 +599,177 @@ export const OPERATION_SAMPLES: { readonly [K in OperationId]: OperationSample<K
     },
   },
 };
+
+// ---- OPERATIONS.md as a contract: its tables' parameters, as requests users copy ----
+
+/** One row of OPERATIONS.md's tables: the operation and the parameter paths its parameters cell names. */
+export interface DocumentedRow {
+  resource: string;
+  operation: string;
+  /** `filterBy.createdAt.after`, `patch.status`, `first`... (`[]` dropped; `.before` resolved against the path before it). */
+  paths: string[];
+}
+
+const SECTION_RESOURCES: ReadonlyArray<[string, string]> = [
+  ["Issue", "issue"],
+  ["Cloud resource", "cloudResource"],
+  ["Vulnerability finding", "vulnerabilityFinding"],
+  ["Version control resource", "versionControlResource"],
+  ["Project", "project"],
+  ["Forensics", "forensics"],
+  ["Detection", "detection"],
+  ["Threat", "threat"],
+  ["Graph search", "graphSearch"],
+];
+
+/** The operation rows of OPERATIONS.md (read at test time), with the backticked parameter paths of each. */
+export function documentedRows(markdown: string): DocumentedRow[] {
+  const rows: DocumentedRow[] = [];
+  let resource: string | undefined;
+  for (const line of markdown.split("\n")) {
+    const heading = /^## (.+)$/.exec(line);
+    if (heading) {
+      resource = SECTION_RESOURCES.find(([title]) => heading[1]?.startsWith(title))?.[1];
+      continue;
+    }
+    if (!resource || !line.startsWith("|")) continue;
+    const cells = line.split("|").slice(1, -1).map((cell) => cell.trim());
+    const [operation, parameters] = cells;
+    if (!operation || parameters === undefined || operation === "operation" || /^-+$/.test(operation)) continue;
+    rows.push({ resource, operation, paths: parameterPaths(parameters) });
+  }
+  return rows;
+}
+
+function parameterPaths(cell: string): string[] {
+  // Parentheses explain (enum values, defaults, examples); the parameters are outside them.
+  let text = cell;
+  for (let before = ""; before !== text; ) [before, text] = [text, text.replace(/\([^()]*\)/g, "")];
+  const paths: string[] = [];
+  let previous: string | undefined;
+  for (const [, token] of text.matchAll(/`([^`]+)`/g)) {
+    const relative = /^\.[A-Za-z][\w.]*/.exec(token ?? "")?.[0];
+    const absolute = /^[A-Za-z][\w.]*/.exec(token ?? "")?.[0];
+    const path = relative && previous ? `${previous.slice(0, previous.lastIndexOf("."))}${relative}` : absolute;
+    if (!path) continue;
+    if (!paths.includes(path)) paths.push(path);
+    previous = path;
+  }
+  return paths;
+}
+
+/** `{a: {b: 1}}` at `a.b` is 1. */
+export function valueAt(object: unknown, path: string): unknown {
+  return path.split(".").reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), object);
+}
+
+/** Sets `path` in `object`, creating the objects on the way. */
+export function setAt(object: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let at = object;
+  for (const key of keys.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
+  at[keys[keys.length - 1] as string] = value;
+}
+
+/**
+ * A value for every documented parameter path, from the simulator's tenant: `resource.operation:path` first,
+ * then the path alone. A path OPERATIONS.md adds without a value here fails the contract test by name.
+ */
+export function documentedValues(sim: Simulator): Record<string, unknown> {
+  const issues = all(sim.tenant.issues);
+  const resources = all(sim.tenant.cloudResources);
+  const vm = nth(resources.filter((r) => r.type === "VIRTUAL_MACHINE"), 2, "VM");
+  const postureIssue = nth(issues.filter((i) => i.type !== "THREAT_DETECTION" && i.status === "OPEN"), 7, "open posture issue");
+  const threat = nth(threats(sim), 0, "threat");
+  const detection = sim.tenant.detections.get(0);
+  const project = nth(all(sim.tenant.projects).filter((p) => !p.archived), 0, "active project");
+  const account = String(vm.subscriptionExternalId);
+  return {
+    "filterBy.severity": ["HIGH", "CRITICAL"],
+    "filterBy.status": ["OPEN", "IN_PROGRESS"],
+    "vulnerabilityFinding.list:filterBy.status": ["OPEN"],
+    "issue.list:filterBy.type": ["TOXIC_COMBINATION", "CLOUD_CONFIGURATION"],
+    "cloudResource.list:filterBy.type": ["VIRTUAL_MACHINE"],
+    "filterBy.createdAt.after": "2000-01-01T00:00:00Z",
+    "filterBy.createdAt.before": "2100-01-01T00:00:00Z",
+    "filterBy.relatedEntity.id": field(postureIssue, "entitySnapshot").id,
+    "filterBy.relatedEntity.type": ["VIRTUAL_MACHINE"],
+    first: 5,
+    "issue.list:orderBy.field": "SEVERITY",
+    "vulnerabilityFinding.list:orderBy.field": "FIRST_DETECTED_AT",
+    "orderBy.direction": "DESC",
+    "issue.get:filterBy.id": postureIssue.id,
+    "issue.getEvidence:filterBy.id": postureIssue.id,
+    issueId: postureIssue.id,
+    "patch.status": "IN_PROGRESS",
+    "patch.note": "Investigating (OPERATIONS.md contract)",
+    "patch.resolutionReason": "WONT_FIX",
+    "patch.dueAt": "2031-01-01T00:00:00Z",
+    "input.issueId": postureIssue.id,
+    "input.text": "Seen by the SOC (OPERATIONS.md contract)",
+    "issue.severityCounts:filterBy": { status: ["OPEN", "IN_PROGRESS"], project: [project.id] },
+    "issue.groupedCount:filterBy": { status: ["OPEN"] },
+    "filterBy.search": String(vm.name),
+    "filterBy.subscriptionExternalId": [account],
+    "filterBy.providerUniqueId": [providerIdOf(vm)],
+    "versionControlResource.list:filterBy.search": String(sim.tenant.versionControlResources.get(0).name),
+    "project.list:filterBy.search": String(project.name),
+    "project.getTeam:filterBy.search": String(project.name),
+    "filterBy.includeArchived": false,
+    "project.list:orderBy.field": "SECURITY_SCORE",
+    "input.id": vm.id,
+    "detection.list:filterBy.id.equals": [detection.id],
+    "filterBy.issueId": field(detection, "issue")?.id ?? threat.id,
+    "detection.list:filterBy.type.equals": ["GENERATED_THREAT", "MATCH_ONLY"],
+    "filterBy.cloudPlatform.equals": ["AWS"],
+    "filterBy.origin.equals": ["WIZ_SENSOR"],
+    "filterBy.severity.equals": ["HIGH", "CRITICAL"],
+    "filterBy.cloudAccountOrCloudOrganizationId.equals": [String(field(vm, "graphEntity").id)],
+    "filterBy.resource.id.equals": [vm.id],
+    "filterBy.matchedRule.id": sim.tenant.rules[0]?.id,
+    "filterBy.matchedRuleName.equals": [sim.tenant.rules[0]?.name],
+    "filterBy.projectId": project.id,
+    "filterBy.createdAt.inLast": { amount: 3650, unit: "DurationFilterValueUnitDays" },
+    "detection.list:orderBy": { field: "CREATED_AT", direction: "ASC" },
+    includeTriggeringEvents: true,
+    "threat.list:filterBy.id": threat.id,
+    "threat.list:filterBy.cloudAccountOrCloudOrganizationId": [account],
+    "filterBy.eventOrigin.equals": [String(field(threat, "threatDetectionDetails").eventOrigin)],
+    "filterBy.relatedEntity.cloudPlatform": [String(field(threat, "entitySnapshot").cloudPlatform)],
+    "filterBy.threatResource.ids": [String(field(threat, "entitySnapshot").id)],
+    "filterBy.project": project.id,
+    "threat.list:orderBy": { field: "SEVERITY", direction: "DESC" },
+    "graphSearch.run:query": { type: ["VIRTUAL_MACHINE"], select: true, where: { name: { CONTAINS: [""] } } },
+    "graphSearch.resolveResourceGraphID:query": { type: ["VIRTUAL_MACHINE"], where: { providerUniqueId: { EQUALS: [providerIdOf(vm)] } } },
+    projectId: "*",
+    fetchTotalCount: true,
+    quick: false,
+    fetchPublicExposurePaths: true,
+    fetchInternalExposurePaths: true,
+    fetchIssueAnalytics: true,
+    fetchLateralMovement: true,
+    fetchKubernetes: true,
+  };
+}
+
+/**
+ * Parameters the tables give in prose rather than as paths ("the note's id", "group by STATUS...", "same
+ * filters as list"), written in the shape wizbridge takes them (Wiz's variables), from the tenant.
+ */
+export function proseParameters(sim: Simulator): Record<string, Record<string, unknown>> {
+  const resources = all(sim.tenant.cloudResources);
+  const vm = nth(resources.filter((r) => r.type === "VIRTUAL_MACHINE"), 3, "VM");
+  const withNote = nth(all(sim.tenant.issues).filter((i) => Array.isArray(i.notes) && i.notes.length > 0), 0, "issue with a note");
+  return {
+    "issue.deleteNote": { input: { id: (withNote.notes as WizRecord[])[0]?.id } },
+    "issue.groupedCount": { groupBy: "STATUS" },
+    // "a search string or a providerUniqueId": Wiz's filter shape, as cloudResource list takes it.
+    "cloudResource.get": { filterBy: { providerUniqueId: providerIdOf(vm) } },
+    "cloudResource.listIDs": { filterBy: { providerUniqueId: [providerIdOf(vm)] } },
+    "detection.get": { id: sim.tenant.detections.get(1).id },
+    "threat.get": { id: nth(threats(sim), 1, "threat").id },
+  };
+}
+
+/** Paths the tables name in prose that wizbridge takes inside Wiz's filter shape (see proseParameters). */
+export const PROSE_PATHS: Readonly<Record<string, string>> = { "cloudResource.get:providerUniqueId": "filterBy.providerUniqueId" };

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { once } from "node:events";
@@ -191,6 +191,55 @@ describe("the sync and start commands", () => {
       await store.close();
     }
   });
+
+  it("the embedded default's next start continues the demo tenant from the data dir: no re-export, the tenant's clock goes on", async () => {
+    const dataDir = join(dir, "resumed");
+    /** Issue events the connector's runs emitted, for the runs started at or after `since`, once one has ended. */
+    const issuesEmitted = async (since: number): Promise<number | undefined> => {
+      const store = await openStore(join(dataDir, "wizbridge.db"));
+      try {
+        const runs = new RunRepository(store.db);
+        let emitted: number | undefined;
+        for (const run of await runs.list("demo", 500)) {
+          if (run.started_at < since) continue;
+          for (const stream of await runs.streams(run.id)) if (stream.stream === "issues" && stream.status === "succeeded") emitted = (emitted ?? 0) + stream.emitted;
+        }
+        return emitted;
+      } finally {
+        await store.close();
+      }
+    };
+    const waitForIssues = async (since: number): Promise<number> => {
+      for (;;) {
+        const emitted = await issuesEmitted(since);
+        if (emitted !== undefined) return emitted;
+        if (Date.now() - since > 240_000) throw new Error("no issues run completed within 4 minutes");
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const first = new AbortController();
+    const firstStartedAt = Date.now();
+    const running = runStartCommand({ dataDir, logLevel: "silent", seed: 1, httpPort: 0 }, { out: capture().out, env: {}, signal: first.signal, logger: silentLogger });
+    const exported = await waitForIssues(firstStartedAt);
+    first.abort();
+    expect(await running).toBe(0);
+    expect(exported).toBeGreaterThan(100);
+    const statePath = join(dataDir, "demo-tenant.json");
+    expect(statSync(statePath).mode & 0o777).toBe(0o600);
+    const saved = JSON.parse(readFileSync(statePath, "utf8")) as { now: number };
+
+    const second = new AbortController();
+    const secondStartedAt = Date.now();
+    const again = runStartCommand({ dataDir, logLevel: "silent", seed: 1, httpPort: 0 }, { out: capture().out, env: {}, signal: second.signal, logger: silentLogger });
+    // The resumed connector's issues run (due at once) reads only what changed in the tenant since its cursor;
+    // a fresh tenant would have been exported whole again.
+    const resumed = await waitForIssues(secondStartedAt);
+    second.abort();
+    expect(await again).toBe(0);
+    expect(resumed).toBeLessThan(exported / 2);
+    const resaved = JSON.parse(readFileSync(statePath, "utf8")) as { now: number };
+    expect(resaved.now).toBeGreaterThan(saved.now);
+  }, 600_000);
 
   it("a second writer on one store is refused with the holder's pid and exit 1; the lock goes with the first", async () => {
     const hold = new AbortController();

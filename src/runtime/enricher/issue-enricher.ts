@@ -18,7 +18,7 @@ export function wizIssueApi(client: WizClient): IssueApi {
       for await (const issue of client.issue.listAll({ filterBy: { relatedEntity: { id: [entityId] }, type: ["THREAT_DETECTION"], status: ["OPEN", "IN_PROGRESS"] }, first: 100 })) out.push(issue);
       return out;
     },
-    createNote: async (issueId, text) => client.issue.createNote({ issueId, text }),
+    createNote: async (issueId, text) => client.issue.createNote({ input: { issueId, text } }),
   };
 }
 

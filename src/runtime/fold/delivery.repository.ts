@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { runtimeAlertSchema, type RuntimeAlert, type RuntimeAlertState } from "../../model/runtime-alert.js";
+import { RUNTIME_ALERT_STATES, runtimeAlertSchema, type RuntimeAlert, type RuntimeAlertState } from "../../model/runtime-alert.js";
 import type { StoreDb } from "../../store/store-database.js";
 import type { StoreSchema } from "../../store/store-schema.js";
 import type { RuntimeDeliveryEventTable, RuntimeDeliverySchema, RuntimeEventState } from "../../store/runtime-delivery.tables.js";
@@ -431,11 +431,16 @@ export class DeliveryRepository {
       .execute();
   }
 
-  /** Alerts by state and source, newest first (for `alerts list` and the API). */
-  async listAlerts(filter: { state?: string; source?: string; limit?: number } = {}): Promise<AlertSummary[]> {
+  /**
+   * Alerts by state and source, newest first (for `alerts list` and the API). `before` continues a listing
+   * after its last alert (keyset paging: stable while new alerts arrive).
+   */
+  async listAlerts(filter: { state?: string; source?: string; limit?: number; before?: { receivedAt: number; id: string } } = {}): Promise<AlertSummary[]> {
     let query = this.db.selectFrom("runtime_alerts").select(["id", "source", "rule_id", "severity", "state", "state_detail", "occurred_at", "received_at", "updated_at"]);
     if (filter.state !== undefined) query = query.where("state", "=", filter.state);
     if (filter.source !== undefined) query = query.where("source", "=", filter.source);
+    const before = filter.before;
+    if (before !== undefined) query = query.where((eb) => eb.or([eb("received_at", "<", before.receivedAt), eb.and([eb("received_at", "=", before.receivedAt), eb("id", "<", before.id)])]));
     const rows = await query.orderBy("received_at", "desc").orderBy("id", "desc").limit(filter.limit ?? 100).execute();
     return rows.map((r) => ({
       id: r.id,
@@ -448,6 +453,21 @@ export class DeliveryRepository {
       receivedAt: new Date(r.received_at).toISOString(),
       updatedAt: new Date(r.updated_at).toISOString(),
     }));
+  }
+
+  /**
+   * Alerts received per minute since `since` (epoch ms), keyed by the minute's start; minutes without alerts
+   * are absent. Read per state through the (state, received_at) index, so a large table is not scanned.
+   */
+  async receivedPerMinute(since: number): Promise<Map<number, number>> {
+    const rows = await this.db
+      .selectFrom("runtime_alerts")
+      .select([sql<number>`cast(received_at / 60000 as integer)`.as("minute"), (eb) => eb.fn.countAll<number>().as("n")])
+      .where("state", "in", [...RUNTIME_ALERT_STATES])
+      .where("received_at", ">=", since)
+      .groupBy("minute")
+      .execute();
+    return new Map(rows.map((r) => [Number(r.minute) * 60_000, Number(r.n)]));
   }
 
   /** How many alerts are in each state. */

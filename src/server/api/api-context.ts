@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
+import type { ManagedCatalog } from "../../sync/managed-catalog.js";
 import type { SyncSession } from "../../sync/sync-session.js";
 import type { ApiAuth } from "../auth/api-auth.js";
+import type { ConnectorWizClients } from "../connector-wiz-clients.js";
 import type { OpenApiRegistry } from "./openapi-registry.js";
 
 /**
@@ -14,4 +16,8 @@ export interface ApiContext {
   openapi: OpenApiRegistry;
   logger: Logger;
   now: () => number;
+  /** Each connector's Wiz SDK client (operations, MCP over HTTP), sharing the engine's token cache and rate budget. */
+  wiz: ConnectorWizClients;
+  /** The connectors and sinks, config-file (read-only) and API-managed (stored, secrets sealed). */
+  catalog: ManagedCatalog;
 }

@@ -47,9 +47,9 @@ export class OpenApiRegistry {
     this.routes.push(spec);
   }
 
-  /** The routes registered so far, as `METHOD /path` (for 404 messages and tests). */
-  list(): Array<{ method: string; url: string; role: string; tag: string }> {
-    return this.routes.map((r) => ({ method: r.method, url: r.url, role: r.role, tag: r.tag }));
+  /** The routes registered so far, as `METHOD /path` with their role and whether they take a body (for 404 messages and tests). */
+  list(): Array<{ method: string; url: string; role: string; tag: string; body: boolean }> {
+    return this.routes.map((r) => ({ method: r.method, url: r.url, role: r.role, tag: r.tag, body: r.body !== undefined }));
   }
 
   document(info: { title: string; version: string; serverUrl?: string }): JsonSchema {

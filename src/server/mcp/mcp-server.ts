@@ -18,6 +18,8 @@ export interface McpServerOptions {
   allowMutations?: boolean;
   version: string;
   logger: Logger;
+  /** How to get the mutating tools when they are not offered (default: the stdio server's --allow-mutations). */
+  mutationsHint?: string;
 }
 
 /**
@@ -38,7 +40,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
   mcp.server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
     const name = request.params.name;
     const tool = byName.get(name);
-    if (!tool) return toolError(unknownToolMessage(name, options.operations));
+    if (!tool) return toolError(unknownToolMessage(name, options.operations, options.mutationsHint));
     const args: unknown = tool.wrapsInput ? request.params.arguments?.input : (request.params.arguments ?? {});
     const started = performance.now();
     try {
@@ -61,10 +63,10 @@ function describeFailure(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-function unknownToolMessage(name: string, operations: readonly OperationDefinition[]): string {
+function unknownToolMessage(name: string, operations: readonly OperationDefinition[], mutationsHint = "start `wizbridge mcp --allow-mutations` to enable mutating tools"): string {
   const operation = operations.find((op) => toolName(op) === name);
   if (operation?.mutating) {
-    return `The tool ${name} changes data in Wiz and this server does not offer it: start \`wizbridge mcp --allow-mutations\` to enable mutating tools.`;
+    return `The tool ${name} changes data in Wiz and this server does not offer it: ${mutationsHint}.`;
   }
   return `There is no tool ${name}; list the tools to see what this server offers.`;
 }

@@ -31,6 +31,8 @@ export interface ListOperationSpec<R extends string, N extends string, I extends
   name: N;
   description: string;
   input: I;
+  /** See OperationDefinition.inputHints. */
+  inputHints?: Readonly<Record<string, string>>;
   document: string;
   scopes: readonly string[];
   variables(input: z.output<I>): Record<string, unknown>;
@@ -51,6 +53,7 @@ export function defineListOperation<const R extends string, const N extends stri
     name: spec.name,
     description: spec.description,
     input: spec.input,
+    ...(spec.inputHints ? { inputHints: spec.inputHints } : {}),
     document: spec.document,
     mutating: false,
     scopes: spec.scopes,

@@ -32,6 +32,11 @@ export interface OperationDefinition<Input extends z.ZodType = z.ZodType, Output
   description: string;
   /** Validates and defaults the caller's input before any request is sent (exact Wiz filter shapes). */
   input: Input;
+  /**
+   * What to say when a caller sends a field the input does not have, by its path (`filterBy.cloudPlatform`):
+   * the shape mistakes users make (a field that lives elsewhere on this root), so the refusal says where it goes.
+   */
+  inputHints?: Readonly<Record<string, string>>;
   /** The GraphQL document (tagged `/* GraphQL *\/` so the schema test validates it). */
   document: string;
   /** True when the operation changes state at Wiz (never replayed after it may have reached Wiz). */

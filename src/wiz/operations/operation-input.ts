@@ -12,7 +12,7 @@ export function parseOperationInput<D extends OperationDefinition>(definition: D
   const result = definition.input.safeParse(raw ?? {}, { reportInput: true });
   if (result.success) return result.data as z.output<D["input"]>;
   const issues = result.error.issues.flatMap((issue) => specificIssues(issue, []));
-  const described = issues.map(describeIssue);
+  const described = issues.map((issue) => describeIssue(issue, definition.inputHints ?? {}));
   const [first] = issues;
   const id = operationId(definition);
   throw new WizInputError(
@@ -41,9 +41,11 @@ function issuePath(issue: Issue): PropertyKey[] {
   return issue.code === "unrecognized_keys" && issue.keys.length === 1 ? [...issue.path, issue.keys[0] as string] : [...issue.path];
 }
 
-function describeIssue(issue: Issue): string {
+function describeIssue(issue: Issue, hints: Readonly<Record<string, string>>): string {
   const where = pathText(issuePath(issue)) || "input";
   if (issue.code === "unrecognized_keys") {
+    const hinted = issue.keys.map((key) => hints[pathText([...issue.path, key])]).filter((hint): hint is string => hint !== undefined);
+    if (hinted.length > 0) return `${where}: ${hinted.join("; ")}`;
     return `${where}: unknown field${issue.keys.length > 1 ? `s ${issue.keys.join(", ")}` : ""} (Wiz rejects fields its input type does not define)`;
   }
   const got = "input" in issue && issue.input !== undefined ? ` (got ${preview(issue.input)})` : "";

@@ -60,7 +60,7 @@ describe("the operation registry", () => {
 
   it("runs custom and multi-request operations through execute", () => {
     const executed = OPERATIONS.filter((op) => op.execute).map(operationId);
-    expect(executed).toEqual(["issue.getEvidence", "cloudResource.listIDs", "forensics.copyToExternalAccount", "upload.uploadDocument"]);
+    expect(executed).toEqual(["issue.update", "upload.uploadDocument"]);
     expect(OPERATIONS.filter((op) => op.custom).map(operationId)).toEqual(["upload.uploadDocument"]);
   });
 });

@@ -6,8 +6,8 @@ const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 export const UUID_EXAMPLE = "6f0b5b1a-6d1e-4a51-9b3f-1d2c3b4a5e6f";
 
 /** A Wiz id that is a UUID (issues, projects, detections, cloud resources), checked before sending as XW does. */
-export function wizUuid(what: string): z.ZodString {
-  return z.string().regex(UUID_PATTERN, { error: `must be the ${what} UUID, e.g. ${UUID_EXAMPLE}` });
+export function wizUuid(what: string, base: z.ZodString = z.string()): z.ZodString {
+  return base.regex(UUID_PATTERN, { error: `must be the ${what} UUID, e.g. ${UUID_EXAMPLE}` });
 }
 
 /** True for a Wiz UUID; a provider id (ARN, Azure resource id...) is anything else. */

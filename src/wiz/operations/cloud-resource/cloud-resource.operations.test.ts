@@ -33,23 +33,35 @@ describe("cloudResource operations against the simulator", () => {
     expect(page.nodes[0]?.graphEntity?.providerUniqueId).toBe(providerIdOf(expected[0] as WizRecord));
   });
 
-  it("get returns one resource by its Wiz id, and NOT_FOUND for an unknown one", async () => {
-    const record = sim.tenant.cloudResources.get(3);
-    const resource = await client.cloudResource.get({ id: String(record.id) });
-    expect(sim.requests.list({ rootField: "cloudResource" }).at(-1)?.variables).toEqual({ id: record.id });
-    expect(resource).toMatchObject({ id: record.id, name: record.name, type: record.type, subscriptionExternalId: record.subscriptionExternalId });
-    await expect(client.cloudResource.get({ id: "00000000-0000-4000-8000-000000000000" })).rejects.toBeInstanceOf(WizNotFoundError);
+  it("list filters by the account's own id (subscriptionExternalId) and by provider id", async () => {
+    const record = sim.tenant.cloudResources.get(5);
+    const account = String(record.subscriptionExternalId);
+    const expected = resources((r) => r.subscriptionExternalId === account);
+    const page = await client.cloudResource.list({ filterBy: { subscriptionExternalId: [account], providerUniqueId: [providerIdOf(record)] }, first: 10 });
+    expect(sim.requests.list({ rootField: "cloudResources" }).at(-1)?.variables).toEqual({ filterBy: { subscriptionExternalId: [account], providerUniqueId: [providerIdOf(record)] }, first: 10 });
+    expect(page.nodes.map((n) => n.id)).toEqual([record.id]);
+    const byAccount = await client.cloudResource.list({ filterBy: { subscriptionExternalId: [account] }, first: 500 });
+    expect(byAccount.nodes.map((n) => n.id)).toEqual(expected.map((r) => r.id));
   });
 
-  it("listIDs maps provider ids to Wiz ids in batches of 500, reporting the missing ones", async () => {
+  it("get returns the first resource matching a search text or a provider id, and NOT_FOUND otherwise", async () => {
+    const record = sim.tenant.cloudResources.get(3);
+    const byProviderId = await client.cloudResource.get({ filterBy: { providerUniqueId: providerIdOf(record) } });
+    expect(sim.requests.list({ rootField: "cloudResources" }).at(-1)?.variables).toEqual({ filterBy: { providerUniqueId: providerIdOf(record) }, first: 1 });
+    expect(byProviderId).toMatchObject({ id: record.id, name: record.name, type: record.type, subscriptionExternalId: record.subscriptionExternalId });
+    const bySearch = await client.cloudResource.get({ filterBy: { search: String(record.name) } });
+    expect(bySearch.name).toContain(String(record.name));
+    await expect(client.cloudResource.get({ filterBy: { search: "no-such-resource-anywhere" } })).rejects.toBeInstanceOf(WizNotFoundError);
+  });
+
+  it("listIDs takes the list filters and returns only the Wiz ids", async () => {
     const known = [sim.tenant.cloudResources.get(1), sim.tenant.cloudResources.get(7)];
-    const unknown = Array.from({ length: 500 }, (_, i) => `arn:aws:ec2:us-east-1:000000000000:instance/i-missing${i}`);
-    const before = sim.requests.list({ rootField: "cloudResources" }).length;
-    const result = await client.cloudResource.listIDs({ providerUniqueIds: [providerIdOf(known[0] as WizRecord), ...unknown, providerIdOf(known[1] as WizRecord)] });
-    const sent = sim.requests.list({ rootField: "cloudResources" }).slice(before);
-    expect(sent.map((e) => (e.variables?.filterBy as { providerUniqueId: string[] }).providerUniqueId.length)).toEqual([500, 2]);
-    expect(sent[0]?.variables).toMatchObject({ first: 500, filterBy: { providerUniqueId: [providerIdOf(known[0] as WizRecord), ...unknown.slice(0, 499)] } });
-    expect(result.resources).toEqual(known.map((r) => ({ providerUniqueId: providerIdOf(r), id: r.id })));
-    expect(result.missing).toEqual(unknown);
+    const missing = "arn:aws:ec2:us-east-1:000000000000:instance/i-missing";
+    const page = await client.cloudResource.listIDs({ filterBy: { providerUniqueId: [providerIdOf(known[0] as WizRecord), missing, providerIdOf(known[1] as WizRecord)] } });
+    expect(sim.requests.list({ rootField: "cloudResources" }).at(-1)?.variables).toEqual({
+      filterBy: { providerUniqueId: [providerIdOf(known[0] as WizRecord), missing, providerIdOf(known[1] as WizRecord)] },
+      first: 100,
+    });
+    expect(page.nodes).toEqual(known.map((r) => ({ id: r.id, graphEntity: { providerUniqueId: providerIdOf(r) } })));
   });
 });

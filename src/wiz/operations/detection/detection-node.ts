@@ -18,14 +18,18 @@ export interface DetectionNode {
   primaryResource: { id: string; type: GraphEntityType | null; name: string | null; externalId: string | null; region: string | null; providerUniqueId: string | null } | null;
   primaryActor: { id: string; name: string | null; type: GraphEntityType | null } | null;
   cloudAccounts: Array<{ id: string; name: string | null; externalId: string | null; cloudProvider: CloudPlatform | null }>;
+  /** The first 10 triggering events; absent when listed with includeTriggeringEvents false. */
+  triggeringEvents?: TriggeringEvents;
+}
+
+export interface TriggeringEvents {
+  totalCount: number;
+  nodes: Array<{ id: string; name: string | null; timestamp: string; origin: DetectionOrigin | null; category: string | null; actorIP: string | null }>;
 }
 
 /** detection get: the list fields plus actors, resources and the first triggering events. */
 export interface DetectionDetails extends DetectionNode {
   actors: Array<{ id: string; name: string | null; type: GraphEntityType | null; providerUniqueId: string | null }>;
   resources: Array<{ id: string; name: string | null; type: GraphEntityType | null; providerUniqueId: string | null }>;
-  triggeringEvents: {
-    totalCount: number;
-    nodes: Array<{ id: string; name: string | null; timestamp: string; origin: DetectionOrigin | null; category: string | null; actorIP: string | null }>;
-  };
+  triggeringEvents: TriggeringEvents;
 }

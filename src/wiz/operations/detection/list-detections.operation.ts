@@ -2,15 +2,23 @@ import { z } from "zod";
 import type { RelayConnection } from "../../paginate.js";
 import { dateFilterInput } from "../date-filter.input.js";
 import { defineListOperation } from "../define-operation.js";
-import { equalsFilterInput, toEqualsFilter } from "../equals-filter.input.js";
+import { equalsFilterInput, scalarFilterInput } from "../equals-filter.input.js";
 import { pageArgs } from "../page-args.input.js";
 import { wizUuid } from "../wiz-id.input.js";
 import { CLOUD_PLATFORMS, DETECTION_ORDER_FIELDS, DETECTION_ORIGINS, DETECTION_TYPES, ORDER_DIRECTIONS, SEVERITIES } from "../wiz-enums.js";
 import { SCOPES } from "../wiz-scopes.js";
 import type { DetectionNode } from "./detection-node.js";
 
+// XD's fetch: triggering events (10 per detection) unless the caller turns them off.
 const DOCUMENT = /* GraphQL */ `
-  query ListDetections($filterBy: DetectionFilters, $first: Int, $after: String, $orderBy: DetectionOrder, $enforceTimestampContinuity: Boolean) {
+  query ListDetections(
+    $filterBy: DetectionFilters
+    $first: Int
+    $after: String
+    $orderBy: DetectionOrder
+    $enforceTimestampContinuity: Boolean
+    $includeTriggeringEvents: Boolean = true
+  ) {
     detections(filterBy: $filterBy, first: $first, after: $after, orderBy: $orderBy, enforceTimestampContinuity: $enforceTimestampContinuity) {
       totalCount
       pageInfo { hasNextPage endCursor }
@@ -21,65 +29,59 @@ const DOCUMENT = /* GraphQL */ `
         primaryResource { id type name externalId region providerUniqueId }
         primaryActor { id name type }
         cloudAccounts { id name externalId cloudProvider }
+        triggeringEvents(first: 10) @include(if: $includeTriggeringEvents) {
+          totalCount
+          nodes { ... on CloudEvent { id name timestamp origin category actorIP } }
+        }
       }
     }
   }
 `;
 
 const text = z.string().min(1, { error: "must not be empty" });
+const ROOT = "detection";
 
-// Each wrapped field takes the friendly bare list or Wiz's raw {equals: [...]}; Wiz itself only takes the wrapper.
+// Wiz's DetectionFilters: most fields take the {equals: [...]} wrapper; issueId, matchedRule.id and projectId are scalars.
 const detectionFiltersInput = z.strictObject({
-  id: equalsFilterInput(wizUuid("detection")).optional(),
-  issueId: z.array(wizUuid("issue")).optional(),
-  type: equalsFilterInput(z.enum(DETECTION_TYPES)).optional(),
-  severity: equalsFilterInput(z.enum(SEVERITIES)).optional(),
-  cloudPlatform: equalsFilterInput(z.enum(CLOUD_PLATFORMS)).optional(),
-  origin: equalsFilterInput(z.enum(DETECTION_ORIGINS)).optional(),
-  cloudAccountOrCloudOrganizationId: equalsFilterInput(text).optional(),
-  resource: z.strictObject({ id: equalsFilterInput(text) }).optional(),
-  matchedRule: z.strictObject({ id: z.array(text).min(1) }).optional(),
-  matchedRuleName: equalsFilterInput(text).optional(),
-  projectId: z.array(wizUuid("project")).optional(),
+  id: equalsFilterInput(wizUuid("detection"), ROOT).optional(),
+  issueId: scalarFilterInput(ROOT, (base) => wizUuid("issue", base)).optional(),
+  type: equalsFilterInput(z.enum(DETECTION_TYPES), ROOT).optional(),
+  severity: equalsFilterInput(z.enum(SEVERITIES), ROOT).optional(),
+  cloudPlatform: equalsFilterInput(z.enum(CLOUD_PLATFORMS), ROOT).optional(),
+  origin: equalsFilterInput(z.enum(DETECTION_ORIGINS), ROOT).optional(),
+  cloudAccountOrCloudOrganizationId: equalsFilterInput(text, ROOT).optional(),
+  resource: z.strictObject({ id: equalsFilterInput(text, ROOT) }).optional(),
+  matchedRule: z.strictObject({ id: scalarFilterInput(ROOT) }).optional(),
+  matchedRuleName: equalsFilterInput(text, ROOT).optional(),
+  projectId: scalarFilterInput(ROOT, (base) => wizUuid("project", base)).optional(),
   createdAt: dateFilterInput.optional(),
   updatedAt: dateFilterInput.optional(),
 });
-
-type DetectionFiltersInput = z.output<typeof detectionFiltersInput>;
-
-/** The DetectionFilters variable: every wrapped field as `{equals: [...]}`, the scalar-list ones as given. */
-function detectionFilterVariables(filter: DetectionFiltersInput | undefined): Record<string, unknown> | undefined {
-  if (!filter) return undefined;
-  return {
-    ...filter,
-    id: toEqualsFilter(filter.id),
-    type: toEqualsFilter(filter.type),
-    severity: toEqualsFilter(filter.severity),
-    cloudPlatform: toEqualsFilter(filter.cloudPlatform),
-    origin: toEqualsFilter(filter.origin),
-    cloudAccountOrCloudOrganizationId: toEqualsFilter(filter.cloudAccountOrCloudOrganizationId),
-    resource: filter.resource ? { id: toEqualsFilter(filter.resource.id) } : undefined,
-    matchedRuleName: toEqualsFilter(filter.matchedRuleName),
-  };
-}
 
 export const listDetectionsOperation = defineListOperation({
   resource: "detection",
   name: "list",
   description:
-    "List Wiz Defend detections. Filters take bare lists (sent as Wiz's {equals} wrappers). Wiz quirk: any filter without type returns only GENERATED_THREAT; pass type [GENERATED_THREAT, MATCH_ONLY] for all.",
+    "List Wiz Defend detections. Filters use Wiz's {equals: [...]} wrappers (issueId, matchedRule.id and projectId are scalars). Wiz quirk: any filter without type returns only GENERATED_THREAT; pass type {equals: [GENERATED_THREAT, MATCH_ONLY]} for all.",
   input: z.strictObject({
     filterBy: detectionFiltersInput.optional(),
     orderBy: z.strictObject({ field: z.enum(DETECTION_ORDER_FIELDS), direction: z.enum(ORDER_DIRECTIONS) }).optional(),
     enforceTimestampContinuity: z.boolean().optional(),
-    ...pageArgs(1000),
+    /** Up to 10 triggering events per detection (XD); false makes pages lighter. */
+    includeTriggeringEvents: z.boolean().default(true),
+    ...pageArgs(1000, 250),
+  }),
+  inputHints: Object.freeze({
+    "filterBy.resourceId": 'detection filters take the resource as {"resource": {"id": {"equals": ["<resource id>"]}}}',
+    "filterBy.status": "detections have no status filter; filter the linked issue with issue list instead",
   }),
   document: DOCUMENT,
   scopes: SCOPES.readDetections,
   variables: (input) => ({
-    filterBy: detectionFilterVariables(input.filterBy),
+    filterBy: input.filterBy,
     orderBy: input.orderBy,
     enforceTimestampContinuity: input.enforceTimestampContinuity,
+    includeTriggeringEvents: input.includeTriggeringEvents,
     first: input.first,
     after: input.after,
   }),

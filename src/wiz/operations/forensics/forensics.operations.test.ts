@@ -3,7 +3,7 @@ import type { Simulator } from "../../../sim/index.js";
 import type { WizRecord } from "../../../sim/tenant/types.js";
 import { simClient, startTestSimulator } from "../../sim-client.test-fixtures.js";
 import { WizClient } from "../../wiz-client.js";
-import { WizInputError, WizNotFoundError } from "../../wiz-errors.js";
+import { WizInputError } from "../../wiz-errors.js";
 
 let sim: Simulator;
 let client: WizClient;
@@ -26,29 +26,26 @@ function resourceOfType(type: string, nth = 0): WizRecord {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe("forensics operations against the simulator", () => {
-  it("copyToExternalAccount sends a Wiz id as given", async () => {
+  it("copyToExternalAccount sends input.id as given", async () => {
     const vm = resourceOfType("VIRTUAL_MACHINE");
-    const before = sim.requests.list({ rootField: "cloudResources" }).length;
-    const copy = await client.forensics.copyToExternalAccount({ resourceId: String(vm.id) });
+    const copy = await client.forensics.copyToExternalAccount({ input: { id: String(vm.id) } });
     expect(sim.requests.list({ rootField: "copyResourceForensicsToExternalAccount" }).at(-1)?.variables).toEqual({ input: { id: vm.id } });
-    expect(sim.requests.list({ rootField: "cloudResources" })).toHaveLength(before);
     expect(copy.resourceId).toBe(vm.id);
     expect(copy.systemActivityGroupId).toMatch(UUID);
   });
 
-  it("copyToExternalAccount resolves a provider id through cloudResources first, as XW does", async () => {
+  it("copyToExternalAccount refuses a provider id (ARN) before sending, pointing to cloudResource.listIDs", async () => {
     const vm = resourceOfType("VIRTUAL_MACHINE", 1);
     const providerId = String((vm.graphEntity as WizRecord).providerUniqueId);
-    const copy = await client.forensics.copyToExternalAccount({ resourceId: providerId });
-    expect(sim.requests.list({ rootField: "cloudResources" }).at(-1)?.variables).toEqual({ filterBy: { providerUniqueId: [providerId] } });
-    expect(sim.requests.list({ rootField: "copyResourceForensicsToExternalAccount" }).at(-1)?.variables).toEqual({ input: { id: vm.id } });
-    expect(copy).toMatchObject({ resourceId: vm.id, providerUniqueId: providerId });
+    const before = sim.requests.list().length;
+    const error = await client.forensics.copyToExternalAccount({ input: { id: providerId } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WizInputError);
+    expect((error as WizInputError).message).toContain("use cloudResource.listIDs first");
+    expect((error as WizInputError).message).toContain(`{"filterBy": {"providerUniqueId": [${JSON.stringify(providerId)}]}}`);
+    expect(sim.requests.list()).toHaveLength(before);
   });
 
-  it("copyToExternalAccount asks for no copy when the provider id is unknown, and surfaces Wiz's refusal of a bucket", async () => {
-    const before = sim.requests.list({ rootField: "copyResourceForensicsToExternalAccount" }).length;
-    await expect(client.forensics.copyToExternalAccount({ resourceId: "arn:aws:ec2:us-east-1:000000000000:instance/i-nope" })).rejects.toBeInstanceOf(WizNotFoundError);
-    expect(sim.requests.list({ rootField: "copyResourceForensicsToExternalAccount" })).toHaveLength(before);
-    await expect(client.forensics.copyToExternalAccount({ resourceId: String(resourceOfType("BUCKET").id) })).rejects.toBeInstanceOf(WizInputError);
+  it("copyToExternalAccount surfaces Wiz's refusal of a bucket", async () => {
+    await expect(client.forensics.copyToExternalAccount({ input: { id: String(resourceOfType("BUCKET").id) } })).rejects.toBeInstanceOf(WizInputError);
   });
 });

@@ -18,6 +18,6 @@ export interface GraphSearchResultNode {
 }
 
 export interface GraphSearchPage extends ListPage<GraphSearchResultNode> {
-  /** True when totalCount hit Wiz's count cap. */
-  maxCountReached: boolean;
+  /** True when totalCount hit Wiz's count cap; present with fetchTotalCount. */
+  maxCountReached?: boolean;
 }

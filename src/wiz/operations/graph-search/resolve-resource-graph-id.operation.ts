@@ -2,9 +2,10 @@ import { z } from "zod";
 import { defineOperation } from "../define-operation.js";
 import { SCOPES } from "../wiz-scopes.js";
 import { WizNotFoundError } from "../../wiz-errors.js";
+import { graphProjectIdArgument, graphQueryArgument } from "./graph-search-args.input.js";
 import type { GraphSearchResultNode } from "./graph-search-node.js";
 
-// XW's lookup: a provider id (ARN, Azure resource id...) to the Security Graph entity id.
+// XW's lookup: the graph entity a query on providerUniqueId (or name) selects.
 const DOCUMENT = /* GraphQL */ `
   query ResolveResourceGraphId($query: GraphEntityQueryInput, $projectId: String!, $first: Int) {
     graphSearch(query: $query, projectId: $projectId, first: $first) {
@@ -14,39 +15,39 @@ const DOCUMENT = /* GraphQL */ `
 `;
 
 export interface ResolvedGraphId {
-  providerUniqueId: string;
   /** The graph entity id (for issue filters' relatedEntity.id and graph queries). */
   id: string;
   name: string | null;
   type: string;
+  providerUniqueId: string | null;
 }
 
 export const resolveResourceGraphIdOperation = defineOperation({
   resource: "graphSearch",
   name: "resolveResourceGraphID",
-  description: "Find the Security Graph entity id of a cloud resource from its provider unique id (providerUniqueId EQUALS).",
-  input: z.strictObject({ providerUniqueId: z.string().min(1, { error: "must be the provider's id of the resource (ARN, Azure resource id...)" }) }),
+  description:
+    'The Security Graph entity id of a resource: query filters by providerUniqueId or name, e.g. {"type": ["VIRTUAL_MACHINE"], "where": {"providerUniqueId": {"EQUALS": ["arn:..."]}}}; projectId is required ("*" for all).',
+  input: z.strictObject({ query: graphQueryArgument, projectId: graphProjectIdArgument }),
+  inputHints: Object.freeze({
+    providerUniqueId: 'graphSearch resolveResourceGraphID takes a graph query: write {"query": {"type": ["CLOUD_RESOURCE"], "where": {"providerUniqueId": {"EQUALS": ["arn:..."]}}}, "projectId": "*"}',
+  }),
   document: DOCUMENT,
   mutating: false,
   scopes: SCOPES.readResources,
-  variables: (input) => ({
-    query: { type: ["CLOUD_RESOURCE"], select: true, where: { providerUniqueId: { EQUALS: [input.providerUniqueId] } } },
-    projectId: "*",
-    first: 1,
-  }),
+  variables: (input) => ({ query: input.query, projectId: input.projectId, first: 1 }),
   output: (data, input): ResolvedGraphId => {
     const nodes = (data as { graphSearch: { nodes: GraphSearchResultNode[] } | null }).graphSearch?.nodes ?? [];
     const entity = nodes[0]?.entities.find((e) => e !== null);
     if (!entity) {
       throw new WizNotFoundError(
         {
-          what: `No Security Graph resource has the provider id ${input.providerUniqueId}.`,
-          cause: "a typo, a resource Wiz has not scanned yet, or one outside the service account's scope.",
-          fix: "check the id with cloudResource list --search.",
+          what: `No Security Graph entity matches ${JSON.stringify(input.query.where ?? input.query.type)} in project ${input.projectId}.`,
+          cause: "a typo in the provider id or name, a resource Wiz has not scanned yet, or one outside the service account's scope.",
+          fix: 'check the value with cloudResource list ({"filterBy": {"search": "..."}}) and use projectId "*" to search every project.',
         },
         { code: "NOT_FOUND", operationName: "graphSearch.resolveResourceGraphID", status: 200, retryable: false, mayHaveExecuted: false },
       );
     }
-    return { providerUniqueId: input.providerUniqueId, id: entity.id, name: entity.name, type: entity.type };
+    return { id: entity.id, name: entity.name, type: entity.type, providerUniqueId: entity.providerUniqueId };
   },
 });

@@ -20,11 +20,12 @@ const DOCUMENT = /* GraphQL */ `
 export const clearIssueDueAtOperation = defineOperation({
   resource: "issue",
   name: "clearDueAt",
-  description: "Remove an issue's due date (updateIssue with override {dueAt: null}).",
-  input: z.strictObject({ id: wizUuid("issue") }),
+  description: "Remove an issue's due date (issueId; sends updateIssue with override {dueAt: null}, since update's patch cannot null a field).",
+  input: z.strictObject({ issueId: wizUuid("issue") }),
+  inputHints: Object.freeze({ id: 'issue clearDueAt takes {"issueId": "<uuid>"}' }),
   document: DOCUMENT,
   mutating: true,
   scopes: SCOPES.updateIssues,
-  variables: (input) => ({ issueId: input.id, override: { dueAt: null } }),
+  variables: (input) => ({ issueId: input.issueId, override: { dueAt: null } }),
   output: (data): UpdatedIssue => updatedIssueOf(data, "issue.clearDueAt"),
 });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineOperation } from "../define-operation.js";
 import { ISSUE_FILTER_SCOPES } from "../wiz-enums.js";
 import { SCOPES } from "../wiz-scopes.js";
-import { issueFiltersInput, issueFilterVariables } from "./issue-filters.input.js";
+import { ISSUE_FILTER_HINTS, issueFiltersInput } from "./issue-filters.input.js";
 
 // Backstage's IssueCounts: the connection's counters only, no nodes.
 const DOCUMENT = /* GraphQL */ `
@@ -37,10 +37,11 @@ export const countIssueSeveritiesOperation = defineOperation({
     filterBy: issueFiltersInput.optional(),
     filterScope: z.enum(ISSUE_FILTER_SCOPES).optional(),
   }),
+  inputHints: ISSUE_FILTER_HINTS,
   document: DOCUMENT,
   mutating: false,
   scopes: SCOPES.readIssues,
-  variables: (input) => ({ filterBy: { status: ["OPEN", "IN_PROGRESS"], ...issueFilterVariables(input.filterBy) }, filterScope: input.filterScope }),
+  variables: (input) => ({ filterBy: { status: ["OPEN", "IN_PROGRESS"], ...input.filterBy }, filterScope: input.filterScope }),
   output: (data): IssueSeverityCounts => {
     const counts = (data as { issues: IssueSeverityCounts | null }).issues;
     return {

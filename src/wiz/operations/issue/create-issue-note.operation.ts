@@ -4,6 +4,7 @@ import { wizUuid } from "../wiz-id.input.js";
 import { SCOPES } from "../wiz-scopes.js";
 import { WizResponseError } from "../../wiz-errors.js";
 import type { IssueNoteNode } from "./issue-node.js";
+import { issueNoteText } from "./issue-note-text.js";
 
 const DOCUMENT = /* GraphQL */ `
   mutation CreateIssueNote($input: CreateIssueNoteInput!) {
@@ -16,15 +17,19 @@ const DOCUMENT = /* GraphQL */ `
 export const createIssueNoteOperation = defineOperation({
   resource: "issue",
   name: "createNote",
-  description: "Add a note to an issue; the note is attributed to the service account.",
+  description:
+    "Add a note to an issue (input {issueId, text}); every reader of the issue sees it, attributed to the service account. Notes longer than about 1,500 characters are refused.",
   input: z.strictObject({
-    issueId: wizUuid("issue"),
-    text: z.string().regex(/\S/, { error: "must contain some text" }),
+    input: z.strictObject({ issueId: wizUuid("issue"), text: issueNoteText("input.text") }),
+  }),
+  inputHints: Object.freeze({
+    issueId: 'issue createNote takes Wiz\'s variable shape: write {"input": {"issueId": "<uuid>", "text": "..."}}',
+    text: 'issue createNote takes Wiz\'s variable shape: write {"input": {"issueId": "<uuid>", "text": "..."}}',
   }),
   document: DOCUMENT,
   mutating: true,
   scopes: SCOPES.updateIssues,
-  variables: (input) => ({ input: { issueId: input.issueId, text: input.text } }),
+  variables: (parsed) => ({ input: parsed.input }),
   output: (data): IssueNoteNode => {
     const note = (data as { createIssueNote: { issueNote: IssueNoteNode | null } | null }).createIssueNote?.issueNote;
     if (!note) {

@@ -12,12 +12,13 @@ const DOCUMENT = /* GraphQL */ `
 export const deleteIssueNoteOperation = defineOperation({
   resource: "issue",
   name: "deleteNote",
-  description: "Delete an issue note by its id (from issue get or createNote).",
+  description: "Delete an issue note for good: input {id} with the note's id (from issue get or createNote).",
   // Note ids are not documented as UUIDs (recorded tenants carry other shapes), so only emptiness is checked.
-  input: z.strictObject({ id: opaqueId("issue note") }),
+  input: z.strictObject({ input: z.strictObject({ id: opaqueId("issue note") }) }),
+  inputHints: Object.freeze({ id: 'issue deleteNote takes Wiz\'s variable shape: write {"input": {"id": "<note id>"}}' }),
   document: DOCUMENT,
   mutating: true,
   scopes: SCOPES.updateIssues,
-  variables: (input) => ({ input: { id: input.id } }),
-  output: (_data, input) => ({ id: input.id, deleted: true as const }),
+  variables: (parsed) => ({ input: parsed.input }),
+  output: (_data, parsed) => ({ id: parsed.input.id, deleted: true as const }),
 });

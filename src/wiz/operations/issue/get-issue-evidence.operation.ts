@@ -1,74 +1,55 @@
-import { z } from "zod";
 import { defineOperation } from "../define-operation.js";
-import type { GraphSearchPage, GraphSearchResultNode } from "../graph-search/graph-search-node.js";
-import { toListPage } from "../list-page.js";
-import { wizUuid } from "../wiz-id.input.js";
+import type { ThreatDetails } from "../threat/threat-node.js";
 import { SCOPES } from "../wiz-scopes.js";
-import type { RelayConnection } from "../../paginate.js";
+import { issueIdFilterInput, issueIdHints, issueIdOf } from "./issue-id-filter.input.js";
+import type { IssueNode } from "./issue-node.js";
 import { issueNotFound } from "./issue-not-found.js";
 
-const EVIDENCE_QUERY_DOCUMENT = /* GraphQL */ `
-  query IssueEvidenceQuery($filterBy: IssueFilters) {
-    issues: issuesV2(filterBy: $filterBy, first: 1) { nodes { id evidenceQuery } }
-  }
-`;
-
-// XW's evidence call: the issue's own graph query, over all projects, quick mode, 5 rows.
+// XW's evidence read: the issue's graph query, and for threats their detection details.
 const DOCUMENT = /* GraphQL */ `
-  query IssueEvidence($query: GraphEntityQueryInput, $projectId: String!, $first: Int, $quick: Boolean) {
-    graphSearch(query: $query, projectId: $projectId, first: $first, quick: $quick) {
-      totalCount
-      maxCountReached
-      pageInfo { hasNextPage endCursor }
-      nodes { aggregateCount entities { id name type providerUniqueId properties } }
+  query GetIssueEvidence($filterBy: IssueFilters) {
+    issues: issuesV2(filterBy: $filterBy, first: 1) {
+      nodes {
+        id type
+        evidenceQuery
+        threatDetectionDetails {
+          eventOrigin actorsTotalCount resourcesTotalCount
+          actors { id name type providerUniqueId }
+          resources { id name type providerUniqueId }
+          mainDetection { id severity startedAt description(format: MARKDOWN) ruleMatch { rule { id name origins } } }
+          detections(first: 50) { totalCount nodes { id severity createdAt } }
+        }
+      }
     }
   }
 `;
 
-export interface IssueEvidence extends GraphSearchPage {
-  issueId: string;
-  /** The graph query the evidence comes from; null when the issue has none (then nothing is searched). */
+export interface IssueEvidence {
+  id: string;
+  type: IssueNode["type"];
+  /**
+   * The graph query (a GraphEntityQueryInput) the issue was raised from: pass it as `query` to graphSearch run
+   * with projectId "*" to walk the affected entities. Null when the issue has none.
+   */
   evidenceQuery: Record<string, unknown> | null;
-}
-
-type GraphSearchData = { graphSearch: (RelayConnection<GraphSearchResultNode> & { maxCountReached: boolean }) | null };
-
-const input = z.strictObject({
-  id: wizUuid("issue"),
-  first: z.int().min(1).max(500, { error: "must be at most 500, the page cap of graphSearch" }).default(5),
-});
-
-// The second request's variables; execute adds $query from the issue.
-function searchVariables(parsed: z.output<typeof input>): Record<string, unknown> {
-  return { projectId: "*", quick: true, first: parsed.first };
-}
-
-function evidence(data: unknown, issueId: string, evidenceQuery: Record<string, unknown> | null): IssueEvidence {
-  const connection = (data as GraphSearchData).graphSearch;
-  return { issueId, evidenceQuery, ...toListPage(connection, "issue.getEvidence"), maxCountReached: connection?.maxCountReached ?? false };
+  /** For THREAT_DETECTION issues: actors, resources, the main detection and the first 50 detections; else null. */
+  threatDetectionDetails: ThreatDetails["threatDetectionDetails"];
 }
 
 export const getIssueEvidenceOperation = defineOperation({
   resource: "issue",
   name: "getEvidence",
   description:
-    "Run an issue's evidence query (issue.evidenceQuery) through graphSearch across all projects: two requests, needing read:issues and read:resources.",
-  input,
+    "Get an issue's evidence (filterBy.id): its evidenceQuery (a graph query to pass to graphSearch run with projectId \"*\") and, for threat issues, threatDetectionDetails.",
+  input: issueIdFilterInput,
+  inputHints: issueIdHints("issue getEvidence"),
   document: DOCUMENT,
   mutating: false,
-  // The scope of `document` (graphSearch); reading the evidence query first needs read:issues as well.
-  scopes: SCOPES.readResources,
-  variables: searchVariables,
-  output: (data, parsed): IssueEvidence => evidence(data, parsed.id, null),
-  async execute(parsed, context) {
-    const found = await context.graphql<{ issues: { nodes: Array<{ id: string; evidenceQuery: Record<string, unknown> | null }> } | null }>(
-      EVIDENCE_QUERY_DOCUMENT,
-      { filterBy: { id: [parsed.id] } },
-    );
-    const issue = found.issues?.nodes[0];
-    if (!issue) throw issueNotFound(parsed.id, "issue.getEvidence");
-    if (!issue.evidenceQuery) return { issueId: parsed.id, evidenceQuery: null, nodes: [], pageInfo: { hasNextPage: false, endCursor: null }, maxCountReached: false };
-    const data = await context.graphql(DOCUMENT, { ...searchVariables(parsed), query: issue.evidenceQuery });
-    return evidence(data, parsed.id, issue.evidenceQuery);
+  scopes: SCOPES.readIssues,
+  variables: (input) => ({ filterBy: input.filterBy }),
+  output: (data, input): IssueEvidence => {
+    const issue = (data as { issues: { nodes: IssueEvidence[] } | null }).issues?.nodes[0];
+    if (!issue) throw issueNotFound(issueIdOf(input), "issue.getEvidence");
+    return { id: issue.id, type: issue.type, evidenceQuery: issue.evidenceQuery ?? null, threatDetectionDetails: issue.threatDetectionDetails ?? null };
   },
 });

@@ -1,8 +1,7 @@
-import { z } from "zod";
 import { defineOperation } from "../define-operation.js";
-import { wizUuid } from "../wiz-id.input.js";
 import { SCOPES } from "../wiz-scopes.js";
 import type { IssueDetails } from "./issue-node.js";
+import { issueIdFilterInput, issueIdHints, issueIdOf } from "./issue-id-filter.input.js";
 import { issueNotFound } from "./issue-not-found.js";
 
 // issuesV2 filtered by id is how public clients fetch one issue (XW); the singular `issue` root is unverified.
@@ -27,15 +26,16 @@ const DOCUMENT = /* GraphQL */ `
 export const getIssueOperation = defineOperation({
   resource: "issue",
   name: "get",
-  description: "Get one issue by its UUID, with its evidence query, notes, tickets and resource snapshot.",
-  input: z.strictObject({ id: wizUuid("issue") }),
+  description: "Get one issue by its UUID (filterBy.id), with its evidence query, notes, tickets and resource snapshot.",
+  input: issueIdFilterInput,
+  inputHints: issueIdHints("issue get"),
   document: DOCUMENT,
   mutating: false,
   scopes: SCOPES.readIssues,
-  variables: (input) => ({ filterBy: { id: [input.id] } }),
+  variables: (input) => ({ filterBy: input.filterBy }),
   output: (data, input): IssueDetails => {
     const issue = (data as { issues: { nodes: IssueDetails[] } | null }).issues?.nodes[0];
-    if (!issue) throw issueNotFound(input.id, "issue.get");
+    if (!issue) throw issueNotFound(issueIdOf(input), "issue.get");
     return issue;
   },
 });

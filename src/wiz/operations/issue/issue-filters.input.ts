@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { dateFilterInput } from "../date-filter.input.js";
-import { equalsFilterInput, toEqualsFilter } from "../equals-filter.input.js";
+import { bareListInput, equalsFilterInput } from "../equals-filter.input.js";
 import { wizUuid } from "../wiz-id.input.js";
 import {
   CLOUD_PLATFORMS,
@@ -16,34 +16,39 @@ import {
 
 const text = z.string().min(1, { error: "must not be empty" });
 
-/** relatedEntity: `{id}`, `{ids}`, `{type}` or `{cloudPlatform}`, all bare lists as Wiz takes them. */
+/** A value Wiz declares as a list but clients send as a scalar too (XW's `id`, XD's `project`); GraphQL coerces it. */
+function oneOrMany<T extends z.ZodType>(item: T) {
+  return z.union([item, z.array(item).min(1, { error: "needs at least one value" })]);
+}
+
+/** relatedEntity: `{id}` (a graph entity id, scalar as XW sends it, or a list), `{ids}`, `{type}` or `{cloudPlatform}`. */
 export const issueRelatedEntityInput = z.strictObject({
-  id: z.array(text).optional(),
+  id: oneOrMany(text).optional(),
   ids: z.array(text).optional(),
-  type: z.array(z.enum(GRAPH_ENTITY_TYPES)).optional(),
-  cloudPlatform: z.array(z.enum(CLOUD_PLATFORMS)).optional(),
+  type: bareListInput(z.enum(GRAPH_ENTITY_TYPES), "issue").optional(),
+  cloudPlatform: bareListInput(z.enum(CLOUD_PLATFORMS), "issue").optional(),
 });
 
-/** The issuesV2 filterBy fields current clients send (REFERENCE 2.1): bare arrays, ISO dates, nested relatedEntity. */
+/** The issuesV2 filterBy fields clients send (REFERENCE 2.1), as Wiz takes them: bare lists, ISO dates, nested relatedEntity. */
 export const issueFiltersInput = z.strictObject({
-  id: z.array(wizUuid("issue")).optional(),
+  id: oneOrMany(wizUuid("issue")).optional(),
   search: text.optional(),
-  status: z.array(z.enum(ISSUE_STATUSES)).optional(),
-  severity: z.array(z.enum(SEVERITIES)).optional(),
-  type: z.array(z.enum(ISSUE_TYPES)).optional(),
+  status: bareListInput(z.enum(ISSUE_STATUSES), "issue").optional(),
+  severity: bareListInput(z.enum(SEVERITIES), "issue").optional(),
+  type: bareListInput(z.enum(ISSUE_TYPES), "issue").optional(),
   createdAt: dateFilterInput.optional(),
   updatedAt: dateFilterInput.optional(),
   statusChangedAt: dateFilterInput.optional(),
   resolvedAt: dateFilterInput.optional(),
   dueAt: dateFilterInput.optional(),
   relatedEntity: issueRelatedEntityInput.optional(),
-  project: z.array(wizUuid("project")).optional(),
-  cloudAccountOrCloudOrganizationId: z.array(text).optional(),
-  /** The one wrapped field of issue filters; a bare list is accepted and wrapped. */
-  eventOrigin: equalsFilterInput(z.enum(DETECTION_ORIGINS)).optional(),
+  project: oneOrMany(wizUuid("project")).optional(),
+  cloudAccountOrCloudOrganizationId: bareListInput(text, "issue").optional(),
+  /** The one wrapped field of issue filters. */
+  eventOrigin: equalsFilterInput(z.enum(DETECTION_ORIGINS), "issue eventOrigin").optional(),
   threatResource: z.strictObject({ ids: z.array(text).min(1) }).optional(),
   sourceRule: z.strictObject({ id: z.array(text).min(1) }).optional(),
-  resolutionReason: z.array(z.enum(ISSUE_RESOLUTION_REASONS)).optional(),
+  resolutionReason: bareListInput(z.enum(ISSUE_RESOLUTION_REASONS), "issue").optional(),
   hasServiceTicket: z.boolean().optional(),
   hasNote: z.boolean().optional(),
   hasRemediation: z.boolean().optional(),
@@ -51,11 +56,11 @@ export const issueFiltersInput = z.strictObject({
 
 export type IssueFiltersInput = z.output<typeof issueFiltersInput>;
 
-export const issueOrderInput = z.strictObject({ field: z.enum(ISSUE_ORDER_FIELDS), direction: z.enum(ORDER_DIRECTIONS) });
+/** Where the fields users put at the wrong level of an issue filter belong. */
+export const ISSUE_FILTER_HINTS: Readonly<Record<string, string>> = Object.freeze({
+  "filterBy.cloudPlatform": 'issue filters take the platform nested under relatedEntity: write {"relatedEntity": {"cloudPlatform": ["AWS"]}}',
+  "filterBy.entityType": 'issue filters take the resource type under relatedEntity: write {"relatedEntity": {"type": ["VIRTUAL_MACHINE"]}}',
+  "filterBy.resourceId": 'issue filters take the resource under relatedEntity: write {"relatedEntity": {"id": "<graph entity id>"}}',
+});
 
-/** The IssueFilters variable: what was given, with eventOrigin in its `{equals}` wrapper. */
-export function issueFilterVariables<F extends { eventOrigin?: IssueFiltersInput["eventOrigin"] }>(filter: F | undefined): Record<string, unknown> | undefined {
-  if (!filter) return undefined;
-  const { eventOrigin, ...rest } = filter;
-  return eventOrigin === undefined ? rest : { ...rest, eventOrigin: toEqualsFilter(eventOrigin) };
-}
+export const issueOrderInput = z.strictObject({ field: z.enum(ISSUE_ORDER_FIELDS), direction: z.enum(ORDER_DIRECTIONS) });

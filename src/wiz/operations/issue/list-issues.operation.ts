@@ -4,7 +4,7 @@ import { defineListOperation } from "../define-operation.js";
 import { pageArgs } from "../page-args.input.js";
 import { ISSUE_FILTER_SCOPES } from "../wiz-enums.js";
 import { SCOPES } from "../wiz-scopes.js";
-import { issueFiltersInput, issueFilterVariables, issueOrderInput } from "./issue-filters.input.js";
+import { ISSUE_FILTER_HINTS, issueFiltersInput, issueOrderInput } from "./issue-filters.input.js";
 import type { IssueNode } from "./issue-node.js";
 
 const DOCUMENT = /* GraphQL */ `
@@ -29,17 +29,19 @@ const DOCUMENT = /* GraphQL */ `
 export const listIssuesOperation = defineListOperation({
   resource: "issue",
   name: "list",
-  description: "List issues (issuesV2) with Wiz's issue filters: bare lists for status, severity, type, project; ISO dates; relatedEntity.",
+  description:
+    "List issues (issuesV2) with Wiz's issue filters: bare lists for status, severity and type, createdAt {after, before} in ISO 8601, relatedEntity {id, type}; orderBy {field, direction}.",
   input: z.strictObject({
     filterBy: issueFiltersInput.optional(),
     filterScope: z.enum(ISSUE_FILTER_SCOPES).optional(),
     orderBy: issueOrderInput.optional(),
     ...pageArgs(500),
   }),
+  inputHints: ISSUE_FILTER_HINTS,
   document: DOCUMENT,
   scopes: SCOPES.readIssues,
   variables: (input) => ({
-    filterBy: issueFilterVariables(input.filterBy),
+    filterBy: input.filterBy,
     filterScope: input.filterScope,
     orderBy: input.orderBy,
     first: input.first,

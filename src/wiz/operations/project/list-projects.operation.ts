@@ -38,16 +38,19 @@ export interface ProjectNode {
 export const listProjectsOperation = defineListOperation({
   resource: "project",
   name: "list",
-  description: "List projects with their business impact and security score; filter by search text, id, archived or folder.",
+  description:
+    "List projects with their business impact and security score; filterBy search text, includeArchived (default false), id or folder; orderBy {field: SECURITY_SCORE, NAME or CREATED_AT, direction}.",
   input: z.strictObject({
     filterBy: z
       .strictObject({
         id: z.array(wizUuid("project")).optional(),
         search: z.string().min(1, { error: "must not be empty" }).optional(),
         archived: z.boolean().optional(),
+        /** Archived projects are left out unless true (OPERATIONS.md: default false). */
+        includeArchived: z.boolean().default(false),
         isFolder: z.boolean().optional(),
       })
-      .optional(),
+      .default({ includeArchived: false }),
     orderBy: z.strictObject({ field: z.enum(PROJECT_ORDER_FIELDS), direction: z.enum(ORDER_DIRECTIONS) }).optional(),
     ...pageArgs(500),
   }),

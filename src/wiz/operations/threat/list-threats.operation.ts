@@ -1,10 +1,9 @@
 import { z } from "zod";
 import type { RelayConnection } from "../../paginate.js";
 import { defineListOperation } from "../define-operation.js";
-import { issueFilterVariables } from "../issue/issue-filters.input.js";
 import { pageArgs } from "../page-args.input.js";
 import { SCOPES } from "../wiz-scopes.js";
-import { threatFiltersInput, threatOrderInput } from "./threat-filters.input.js";
+import { THREAT_FILTER_HINTS, threatFiltersInput, threatOrderInput } from "./threat-filters.input.js";
 import type { ThreatNode } from "./threat-node.js";
 
 const DOCUMENT = /* GraphQL */ `
@@ -35,16 +34,17 @@ export const listThreatsOperation = defineListOperation({
   resource: "threat",
   name: "list",
   description:
-    "List threats: THREAT_DETECTION issues over all their detections (filterScope ALL_ISSUE_DETECTIONS), newest first, with XD's threat filters.",
+    "List threats: THREAT_DETECTION issues over all their detections (filterScope ALL_ISSUE_DETECTIONS), newest first. Filters as XD sends them: bare lists, scalar id and project, eventOrigin {equals}, relatedEntity.cloudPlatform nested.",
   input: z.strictObject({
     filterBy: threatFiltersInput.optional(),
     orderBy: threatOrderInput.optional(),
-    ...pageArgs(500),
+    ...pageArgs(500, 250),
   }),
+  inputHints: THREAT_FILTER_HINTS,
   document: DOCUMENT,
   scopes: SCOPES.readIssues,
   variables: (input) => ({
-    filterBy: { ...issueFilterVariables(input.filterBy), type: ["THREAT_DETECTION"] },
+    filterBy: { ...input.filterBy, type: ["THREAT_DETECTION"] },
     filterScope: "ALL_ISSUE_DETECTIONS",
     orderBy: input.orderBy ?? { field: "CREATED_AT", direction: "DESC" },
     first: input.first,

@@ -3,6 +3,7 @@ import type { Simulator } from "../../../sim/index.js";
 import type { WizRecord } from "../../../sim/tenant/types.js";
 import { simClient, startTestSimulator } from "../../sim-client.test-fixtures.js";
 import { WizClient } from "../../wiz-client.js";
+import { WizInputError } from "../../wiz-errors.js";
 
 let sim: Simulator;
 let client: WizClient;
@@ -38,13 +39,13 @@ describe("threat operations against the simulator", () => {
     expect(first?.threatDetectionDetails).toMatchObject({ eventOrigin: details.eventOrigin, actorsTotalCount: details.actorsTotalCount });
   });
 
-  it("list wraps eventOrigin and passes platform and resource filters bare", async () => {
+  it("list sends eventOrigin in {equals}, platform and resource filters bare, id and project as scalars", async () => {
     const record = threats(() => true)[0] as WizRecord;
     const origin = String((record.threatDetectionDetails as WizRecord).eventOrigin);
     const resourceId = String((record.entitySnapshot as WizRecord).id);
     const platform = String((record.entitySnapshot as WizRecord).cloudPlatform);
     const page = await client.threat.list({
-      filterBy: { eventOrigin: [origin as "WIZ_SENSOR"], threatResource: { ids: [resourceId] }, relatedEntity: { cloudPlatform: [platform as "AWS"] } },
+      filterBy: { eventOrigin: { equals: [origin as "WIZ_SENSOR"] }, threatResource: { ids: [resourceId] }, relatedEntity: { cloudPlatform: [platform as "AWS"] } },
     });
     expect(sim.requests.list({ rootField: "issuesV2" }).at(-1)?.variables?.filterBy).toEqual({
       eventOrigin: { equals: [origin] },
@@ -53,6 +54,24 @@ describe("threat operations against the simulator", () => {
       type: ["THREAT_DETECTION"],
     });
     expect(page.nodes.map((n) => n.id)).toContain(record.id);
+    const one = await client.threat.list({ filterBy: { id: String(record.id) } });
+    expect(sim.requests.list({ rootField: "issuesV2" }).at(-1)?.variables).toEqual({
+      filterBy: { id: record.id, type: ["THREAT_DETECTION"] },
+      filterScope: "ALL_ISSUE_DETECTIONS",
+      orderBy: { field: "CREATED_AT", direction: "DESC" },
+      first: 250,
+    });
+    expect(one.nodes.map((n) => n.id)).toEqual([record.id]);
+  });
+
+  it("refuses detection-style filters on threats, saying what to write", async () => {
+    const platform = await client.threat.list({ filterBy: { cloudPlatform: ["AWS"] } } as never).catch((e: unknown) => e);
+    expect(platform).toBeInstanceOf(WizInputError);
+    expect((platform as WizInputError).message).toContain('threat filters take the platform nested under relatedEntity (unlike detections): write {"relatedEntity": {"cloudPlatform": ["AWS"]}}');
+    const wrapped = await client.threat.list({ filterBy: { severity: { equals: ["HIGH"] } } } as never).catch((e: unknown) => e);
+    expect((wrapped as WizInputError).message).toContain('threat filters take a bare list here, not an {equals} wrapper: write ["HIGH"]');
+    const bareOrigin = await client.threat.list({ filterBy: { eventOrigin: ["WIZ_SENSOR"] } } as never).catch((e: unknown) => e);
+    expect((bareOrigin as WizInputError).message).toContain('write {"equals": ["WIZ_SENSOR"]}');
   });
 
   it("get returns one threat with its actors, resources and detections", async () => {
