@@ -6,6 +6,9 @@ import { EMBEDDED_CONNECTOR_ID } from "../sync/embedded-default.js";
 import { createProgressReporter } from "../sync/sync-progress.js";
 import { createSyncLogger } from "../sync/sync-logger.js";
 import { syncOnce } from "../sync/sync-session.js";
+import { loadManagedCatalog, masterKeyForStore } from "../sync/managed-catalog.js";
+import { WizFilterValidator } from "../sync/filter-validator.js";
+import { loadWizSchema } from "../sync/wiz-schema-file.js";
 import { EXIT_CODES } from "./exit-codes.js";
 import { openSessionOrExplain, positiveNumber, resolveRunConfig, type CommandIo, type ResolvedRunConfig } from "./start.command.js";
 
@@ -43,33 +46,41 @@ export async function runSyncCommand(opts: SyncCommandOptions, io: CommandIo & {
     }
     throw error;
   }
-  const { config, simulator } = resolved;
+  const { config: fileConfig, simulator } = resolved;
+  const stop = commandStopOf(io.signal);
+  // With a stdout sink, stdout carries the events: the progress and the run summary go to stderr.
+  const report = Object.values(fileConfig.sinks).some((sink) => sink.type === "stdout") ? (io.err ?? process.stderr) : io.out;
+  const progress = createProgressReporter({ tty: !opts.json && (io.tty ?? false), out: report, logger });
+  const session = await openSessionOrExplain(fileConfig, logger, { onProgress: (id, p, final) => progress.onProgress(id, p, final) }, io);
+  if (!session) {
+    stop.release();
+    await simulator?.close();
+    return EXIT_CODES.other;
+  }
+  const refuse = async (message: string, code: number): Promise<number> => {
+    io.out.write(`wizbridge: ${message}\n`);
+    stop.release();
+    await session.close();
+    await simulator?.close();
+    return code;
+  };
+  // Connectors and sinks created through the API are in the store: they sync here too.
+  await session.engine.prepare();
+  await loadManagedCatalog({ engine: session.engine, store: session.store, masterKey: masterKeyForStore(session.store.path, { ...io.env }), validator: new WizFilterValidator(loadWizSchema()), dataDir: fileConfig.dataDir, logger, now: Date.now });
+  const config = session.engine.config;
   const known = config.connectors.map((c) => c.id);
   const unknownConnectors = opts.connector.filter((c) => !known.includes(c));
   if (unknownConnectors.length > 0) {
-    io.out.write(`wizbridge: no connector ${unknownConnectors.map((c) => `"${c}"`).join(", ")} in the config (--connector); connectors are ${known.join(", ")}.\n`);
-    await simulator?.close();
-    return 2;
+    return refuse(`no connector ${unknownConnectors.map((c) => `"${c}"`).join(", ")} in the config or the store (--connector); connectors are ${known.join(", ")}.`, 2);
   }
   // A stream no selected connector syncs would "succeed" doing nothing.
   const selected = config.connectors.filter((c) => opts.connector.length === 0 || opts.connector.includes(c.id));
   const notSynced = opts.stream.filter((s) => !selected.some((c) => c.streams.some((cs) => cs.name === s)));
   if (notSynced.length > 0) {
-    io.out.write(
-      `wizbridge: no selected connector syncs ${notSynced.map((s) => `"${s}"`).join(", ")} (--stream); ${selected.map((c) => `${c.id} syncs ${c.streams.map((cs) => cs.name).join(", ") || "nothing"}`).join("; ")}. Add the stream under the connector's streams: in the config, or pick one of those.\n`,
+    return refuse(
+      `no selected connector syncs ${notSynced.map((s) => `"${s}"`).join(", ")} (--stream); ${selected.map((c) => `${c.id} syncs ${c.streams.map((cs) => cs.name).join(", ") || "nothing"}`).join("; ")}. Add the stream under the connector's streams: in the config, or pick one of those.`,
+      EXIT_CODES.input,
     );
-    await simulator?.close();
-    return EXIT_CODES.input;
-  }
-  const stop = commandStopOf(io.signal);
-  // With a stdout sink, stdout carries the events: the progress and the run summary go to stderr.
-  const report = Object.values(config.sinks).some((sink) => sink.type === "stdout") ? (io.err ?? process.stderr) : io.out;
-  const progress = createProgressReporter({ tty: !opts.json && (io.tty ?? false), out: report, logger });
-  const session = await openSessionOrExplain(config, logger, { onProgress: (id, p, final) => progress.onProgress(id, p, final) }, io);
-  if (!session) {
-    stop.release();
-    await simulator?.close();
-    return EXIT_CODES.other;
   }
   try {
     // A fresh embedded simulator is a new tenant: export it in full.

@@ -241,6 +241,35 @@ describe("the sync and start commands", () => {
     expect(resaved.now).toBeGreaterThan(saved.now);
   }, 600_000);
 
+  it("a connector created through the API runs from the CLI too: `sync --connector <id>` loads it, secret opened, from the store", async () => {
+    const stop = new AbortController();
+    const out = capture();
+    const running = runStartCommand({ config: configPath, dataDir: join(dir, "data"), logLevel: "silent", seed: 1, httpPort: 0 }, { out: out.out, env: { SIM_SECRET: sim.clientSecret }, signal: stop.signal, logger: silentLogger });
+    await until(() => /API token\s+\S+/.test(out.text()), "start prints the admin token");
+    const url = /HTTP\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out.text())?.[1] ?? "";
+    const token = /API token\s+(\S+)/.exec(out.text())?.[1] ?? "";
+    const created = await fetch(`${url}/api/connectors`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        id: "from-api",
+        connection: { clientId: sim.clientId, clientSecret: sim.clientSecret, endpoint: sim.graphqlUrl, tokenUrl: sim.tokenUrl, audience: sim.audience, allowNonWizHosts: true },
+        rateLimit: { requestsPerSecond: 0, maxConcurrency: 4 },
+        sinks: ["events"],
+        streams: { projects: { schedule: "once" } },
+      }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    stop.abort();
+    expect(await running).toBe(0);
+    const synced = capture();
+    // No SIM_SECRET needed for it: its secret is sealed in the store.
+    expect(await runSyncCommand(syncOpts({ connector: ["from-api"], json: true, full: true }), { out: synced.out, env: { SIM_SECRET: sim.clientSecret }, logger: silentLogger })).toBe(0);
+    const result = JSON.parse(synced.text()) as { summaries: Array<{ connectorId: string; status: string; streams: Array<{ stream: string; records: number }> }> };
+    expect(result.summaries).toHaveLength(1);
+    expect(result.summaries[0]).toMatchObject({ connectorId: "from-api", status: "succeeded", streams: [{ stream: "projects", records: sim.tenant.projects.size() }] });
+  });
+
   it("a second writer on one store is refused with the holder's pid and exit 1; the lock goes with the first", async () => {
     const hold = new AbortController();
     const started = capture();

@@ -1,6 +1,7 @@
 import type { WizClient } from "../../wiz/index.js";
 import type { IssueNode } from "../../wiz/operations/issue/issue-node.js";
 import { WizError } from "../../wiz/wiz-errors.js";
+import { ISSUE_NOTE_MAX_LENGTH, ISSUE_NOTE_TRUNCATION_MARKER, truncateIssueNote } from "../../wiz/operations/issue/issue-note-text.js";
 import type { DeliveryRepository } from "../fold/delivery.repository.js";
 import { resolutionStatement, runtimeContextLines, type FoldedEvent } from "../fold/folded-event.js";
 
@@ -37,10 +38,11 @@ export function runtimeNoteText(event: FoldedEvent, alertLinkBase: string): stri
     `Resource found via ${resolutionStatement(event)}`,
     `Count: ${event.count}; first seen ${new Date(event.firstSeen).toISOString()}; last seen ${new Date(event.lastSeen).toISOString()}`,
     ...runtimeContextLines(a),
-    `Link: ${a.sensorLink ?? `${alertLinkBase}${encodeURIComponent(event.eventId)}`}`,
-    noteMarker(event.eventId),
   ];
-  return lines.join("\n");
+  // The link and the marker always stay: a long process tree is cut instead, so the note fits Wiz's limit and is
+  // still found again by its marker.
+  const tail = `\nLink: ${a.sensorLink ?? `${alertLinkBase}${encodeURIComponent(event.eventId)}`}\n${noteMarker(event.eventId)}`;
+  return `${truncateIssueNote(lines.join("\n"), ISSUE_NOTE_TRUNCATION_MARKER, ISSUE_NOTE_MAX_LENGTH - tail.length)}${tail}`;
 }
 
 export interface EnricherOptions {

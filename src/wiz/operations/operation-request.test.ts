@@ -60,7 +60,7 @@ describe("executeOperationRequest", () => {
     const request = parseOperationRequest({ resource: "issue", operation: "clearDueAt", parameters: { issueId: String(sim.tenant.issues.get(0).id) } });
     const error = await executeOperationRequest(client, request, { allowMutations: false }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WizPermissionError);
-    expect((error as WizPermissionError).message).toMatch(/issue\.clearDueAt changes data in Wiz.*operator role/);
+    expect((error as WizPermissionError).message).toMatch(/issue\.clearDueAt changes data in Wiz.*admin role/);
     expect(sim.requests.list()).toHaveLength(before);
   });
 

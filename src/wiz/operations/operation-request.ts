@@ -133,8 +133,8 @@ function mutationRefused(definition: RegisteredOperation): WizPermissionError {
   return new WizPermissionError(
     {
       what: `${id} changes data in Wiz and this caller may only read.`,
-      cause: "mutating operations need the operator role (an operator or admin API token; `wizbridge mcp --allow-mutations` for MCP).",
-      fix: `use a token with the operator role, or a read-only operation instead; nothing was sent to Wiz.`,
+      cause: "mutating operations need the admin role (an admin API token; `wizbridge mcp --allow-mutations` for a local MCP server).",
+      fix: `use a token with the admin role, or a read-only operation instead; nothing was sent to Wiz.`,
     },
     { code: "MUTATION_NOT_ALLOWED", operationName: id, status: 403, retryable: false, mayHaveExecuted: false },
   );

@@ -20,7 +20,7 @@ export function issueNoteText(field: string, base: z.ZodString = z.string()) {
 }
 
 /** The text cut to fit a note, ending with the marker; text that fits is returned unchanged. */
-export function truncateIssueNote(text: string, marker: string = ISSUE_NOTE_TRUNCATION_MARKER): string {
-  if (text.length <= ISSUE_NOTE_MAX_LENGTH) return text;
-  return `${text.slice(0, Math.max(0, ISSUE_NOTE_MAX_LENGTH - marker.length))}${marker}`;
+export function truncateIssueNote(text: string, marker: string = ISSUE_NOTE_TRUNCATION_MARKER, maxLength: number = ISSUE_NOTE_MAX_LENGTH): string {
+  if (text.length <= maxLength) return text;
+  return `${text.slice(0, Math.max(0, maxLength - marker.length))}${marker}`;
 }
