@@ -45,6 +45,8 @@ const server = createServer((req, res) => {
     res.end(pageBody(typeof after === "string" ? Number(after.slice("replay-".length)) : 0));
   });
 });
+// A slow client (a profiled or valgrind-run engine) must not see its idle connection reset between pages.
+server.keepAliveTimeout = 120_000;
 server.listen(0, "127.0.0.1", () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;

@@ -27,7 +27,8 @@ export interface ReplaySource {
 }
 
 export interface EngineCeiling {
-  pagesRecorded: number;
+  /** Pages in the recorded file (null when the caller did not say). */
+  pagesRecorded: number | null;
   records: number;
   recordsPerSecond: number;
   engineCpuMicrosPerRecord: number;
@@ -37,8 +38,22 @@ export interface EngineCeiling {
 /** Records `pages` pages of vulnerability findings from `source` (ascending), then replays them `rounds` times through a fresh engine. */
 export async function measureEngineCeiling(source: ReplaySource, options: { pages: number; rounds: number; pageSize: number }): Promise<EngineCeiling> {
   const dir = mkdtempSync(join(tmpdir(), "wizbridge-bench-replay-"));
-  const recordedFile = join(dir, "pages.json");
-  writeFileSync(recordedFile, JSON.stringify(await recordPages(source, options.pages, options.pageSize)));
+  try {
+    const recordedFile = join(dir, "pages.json");
+    const pagesRecorded = await recordPagesToFile(source, options.pages, options.pageSize, recordedFile);
+    return await replayRecordedPages(recordedFile, { rounds: options.rounds, pageSize: options.pageSize, audience: source.audience, pagesRecorded });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Replays a file of recorded pages (see recordPages) `rounds` times through a fresh engine in this process,
+ * with a fresh store and JSONL sink: the same input every time, so before/after runs (and instruction
+ * counts under valgrind) compare the engine alone.
+ */
+export async function replayRecordedPages(recordedFile: string, options: { rounds: number; pageSize: number; audience: string; pagesRecorded?: number }): Promise<EngineCeiling> {
+  const dir = mkdtempSync(join(tmpdir(), "wizbridge-bench-replay-"));
   const script = fileURLToPath(new URL("./replay-server.main.js", import.meta.url));
   const { child, url } = await startListeningScript(script, [recordedFile, String(options.rounds)]);
   try {
@@ -49,7 +64,7 @@ export async function measureEngineCeiling(source: ReplaySource, options: { page
         connectors: [
           {
             id: "replay",
-            connection: { clientId: "replay", clientSecret: "replay-secret", endpoint: `${url}/graphql`, tokenUrl: `${url}/oauth/token`, audience: source.audience, allowNonWizHosts: true },
+            connection: { clientId: "replay", clientSecret: "replay-secret", endpoint: `${url}/graphql`, tokenUrl: `${url}/oauth/token`, audience: options.audience, allowNonWizHosts: true },
             rateLimit: { requestsPerSecond: 10_000, maxConcurrency: 1 },
             concurrency: 1,
             outboxLimit: 200_000,
@@ -73,7 +88,7 @@ export async function measureEngineCeiling(source: ReplaySource, options: { page
       const records = summary?.streams[0]?.records ?? 0;
       const per = (micros: number): number => Math.round((micros / Math.max(1, records)) * 100) / 100;
       return {
-        pagesRecorded: options.pages,
+        pagesRecorded: options.pagesRecorded ?? null,
         records,
         recordsPerSecond: Math.round(records / seconds),
         engineCpuMicrosPerRecord: per(cpu.user + cpu.system),
@@ -89,12 +104,26 @@ export async function measureEngineCeiling(source: ReplaySource, options: { page
   }
 }
 
+/** Records pages into `file`; returns how many. The pages are not kept in this process's heap for the replay. */
+export async function recordPagesToFile(source: ReplaySource, pages: number, pageSize: number, file: string): Promise<number> {
+  const recorded = await recordPages(source, pages, pageSize);
+  writeFileSync(file, JSON.stringify(recorded));
+  return recorded.counts.length;
+}
+
+/** Recorded pages as bench/replay-server.main.ts serves them: each page's `nodes` as JSON text, and the newest node. */
+export interface RecordedPages {
+  nodes: string[];
+  counts: number[];
+  newest: string;
+}
+
 /** The first `pages` pages of the stream's ascending walk, as the replay server serves them. */
-async function recordPages(source: ReplaySource, pages: number, pageSize: number): Promise<{ nodes: string[]; counts: number[]; newest: string }> {
+export async function recordPages(source: ReplaySource, pages: number, pageSize: number): Promise<RecordedPages> {
   const form = new URLSearchParams({ grant_type: "client_credentials", client_id: source.clientId, client_secret: source.clientSecret, audience: source.audience });
   const tokenAnswer = await request(source.tokenUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form.toString() });
   const { access_token: token } = (await tokenAnswer.body.json()) as { access_token: string };
-  const out = { nodes: [] as string[], counts: [] as number[], newest: "null" };
+  const out: RecordedPages = { nodes: [], counts: [], newest: "null" };
   let after: string | null = null;
   for (let k = 0; k < pages; k++) {
     const answer = await request(source.graphqlUrl, {

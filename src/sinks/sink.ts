@@ -8,6 +8,11 @@ export interface SinkRecord {
   stream: string;
   /** The WizEvent as JSON. */
   payload: string;
+  /**
+   * The same JSON as UTF-8 bytes, present when the sink declares `takesBytes`: the outbox hands over the
+   * stored bytes and `payload` is only decoded if read.
+   */
+  bytes?: Uint8Array;
 }
 
 /**
@@ -33,6 +38,8 @@ export interface SinkTestStep {
 export interface Sink {
   readonly id: string;
   readonly guarantee: DeliveryGuarantee;
+  /** True when `write` uses SinkRecord.bytes where present (and seldom reads `payload`): the outbox is read as bytes. */
+  readonly takesBytes?: boolean;
   /**
    * Delivers a batch, in order, and resolves only once the destination holds it as the guarantee says.
    * Throw SinkRejectedError when some records are refused for good (the rest may have been accepted),

@@ -13,6 +13,29 @@ export interface OutboxRow extends OutboxEntry {
   seq: number;
 }
 
+/**
+ * A row read as its stored UTF-8 bytes (readBytesAfter), for sinks that write bytes: no decode into a
+ * JavaScript string and no encode back, and the payload sits outside the V8 heap, so the garbage collector
+ * does not copy it while the batch is being written. `payload` is decoded only when something asks.
+ */
+export class OutboxBytesRow implements OutboxRow {
+  private text: string | undefined;
+
+  constructor(
+    readonly seq: number,
+    readonly connectorId: string,
+    readonly stream: string,
+    readonly eventId: string,
+    /** The serialised WizEvent in UTF-8. */
+    readonly bytes: Buffer,
+  ) {}
+
+  get payload(): string {
+    this.text ??= this.bytes.toString("utf8");
+    return this.text;
+  }
+}
+
 /** Events waiting for delivery, in commit order (`seq`). Rows leave once every sink of the connector has them. */
 export class OutboxRepository {
   constructor(private readonly db: StoreDb) {}
@@ -38,6 +61,20 @@ export class OutboxRepository {
       .limit(limit)
       .execute();
     return rows.map((r) => ({ seq: r.seq, connectorId: r.connector_id, stream: r.stream, eventId: r.event_id, payload: r.payload }));
+  }
+
+  /** As readAfter, with each payload as its UTF-8 bytes (the column's text, not decoded). */
+  async readBytesAfter(connectorId: string, afterSeq: number, limit: number): Promise<OutboxBytesRow[]> {
+    const rows = await this.db
+      .selectFrom("outbox")
+      // CAST to BLOB hands over the stored UTF-8 as it is; rows stored as text or as bytes read the same.
+      .select(["seq", "connector_id", "stream", "event_id", sql<Buffer>`CAST(payload AS BLOB)`.as("bytes")])
+      .where("connector_id", "=", connectorId)
+      .where("seq", ">", afterSeq)
+      .orderBy("seq")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => new OutboxBytesRow(r.seq, r.connector_id, r.stream, r.event_id, r.bytes));
   }
 
   /** Events of the connector that at least one of its sinks has not acknowledged. */

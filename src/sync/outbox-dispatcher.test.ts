@@ -214,6 +214,32 @@ describe("OutboxDispatcher", () => {
     expect(d.status()).toMatchObject({ deadLettered: 1, delivered: 9 });
   });
 
+  it("a sink that takes bytes gets each event's stored UTF-8 bytes, cut by bytes, and its refused events keep their exact text", async () => {
+    await fill(12, (i) => JSON.stringify({ id: `e${i}`, title: `Überprüfung 🔒 ${i} `.repeat(i === 4 ? 300 : 40) }));
+    const stored = new Map((await new OutboxRepository(store.db).readAfter("c", 0, 100)).map((r) => [r.eventId, r.payload]));
+    const sink = new ScriptedSink("s");
+    Object.assign(sink, { takesBytes: true });
+    const written: SinkRecord[] = [];
+    const sizes: number[] = [];
+    sink.behave = async (batch, call) => {
+      written.push(...batch);
+      sizes.push(batch.reduce((n, r) => n + (r.bytes?.length ?? 0), 0));
+      if (call === 0) throw new SinkRejectedError(new Map([["e0", "refused for the test"]]), new Set(batch.slice(1).map((r) => r.eventId)));
+    };
+    const d = dispatcher(sink, { batchSize: 10, maxBatchBytes: 4096 });
+    await runUntil(d, async () => (await d.pending()) === 0, "all settled");
+    // Every record came with bytes that decode to the stored text; no batch passed the byte limit but a lone large event.
+    expect(new Set(written.map((r) => r.eventId))).toEqual(new Set(stored.keys()));
+    for (const r of written) {
+      expect(r.bytes).toBeInstanceOf(Uint8Array);
+      expect(Buffer.from(r.bytes as Uint8Array).toString("utf8")).toBe(stored.get(r.eventId));
+      expect(r.payload).toBe(stored.get(r.eventId));
+    }
+    expect(sizes.filter((n) => n > 4096)).toEqual([Buffer.byteLength(stored.get("e4") ?? "")]);
+    const letters = await new DeadLetterRepository(store.db).list({ connectorId: "c" });
+    expect(letters.map((l) => [l.eventId, l.payload])).toEqual([["e0", stored.get("e0")]]);
+  });
+
   it("a failing sink shows in status with its error, since when and its backlog, and clears when it delivers again", async () => {
     await fill(8);
     const sink = new ScriptedSink("siem");

@@ -5,10 +5,9 @@ import { roleAllows } from "../../store/api-token.repository.js";
 import { packageVersion } from "../../version.js";
 import { OPERATIONS } from "../../wiz/index.js";
 import { createMcpServer } from "../mcp/mcp-server.js";
-import { UnknownConnectorError } from "../connector-wiz-clients.js";
 import type { ApiContext } from "./api-context.js";
-import { ApiProblem, ApiRouter, notFound } from "./api-router.js";
-import { connectorQuery } from "./operations.routes.js";
+import { ApiProblem, ApiRouter } from "./api-router.js";
+import { connectorQuery, requestedConnector } from "./operations.routes.js";
 
 /** One JSON-RPC 2.0 message (MCP 2025-06-18 has no batches); the MCP SDK checks the rest. */
 const jsonRpcMessageSchema = z
@@ -42,13 +41,7 @@ export async function registerMcpHttpRoutes(app: FastifyInstance, ctx: ApiContex
     body: jsonRpcMessageSchema,
     responses: { 200: { description: "the JSON-RPC answer" }, 202: { description: "a notification or response was accepted" }, 404: { description: "no such connector" } },
     handler: async ({ query, principal, request, reply }) => {
-      let connector: string;
-      try {
-        connector = ctx.wiz.connectorId(query.connector);
-      } catch (error) {
-        if (error instanceof UnknownConnectorError) throw notFound("connector", error.connectorId, error.known);
-        throw error;
-      }
+      const connector = requestedConnector(ctx, query.connector);
       const allowMutations = principal !== undefined && roleAllows(principal.role, "admin");
       const server = createMcpServer({
         operations: OPERATIONS,

@@ -10,6 +10,16 @@ import { ApiProblem, ApiRouter, notFound } from "./api-router.js";
 import { answeringWizErrors } from "./wiz-error-problem.js";
 
 /** `?connector=`: which connector's tenant runs the operation (default: the runtime section's, else the first). */
+/** The connector a request names with ?connector= (default: the runtime connector, else the first), or 404 listing them. */
+export function requestedConnector(ctx: ApiContext, requested: string | undefined): string {
+  try {
+    return ctx.wiz.connectorId(requested);
+  } catch (error) {
+    if (error instanceof UnknownConnectorError) throw notFound("connector", error.connectorId, error.known);
+    throw error;
+  }
+}
+
 export const connectorQuery = z.strictObject({ connector: z.string().min(1).optional().describe("connector whose Wiz tenant runs it; default: the runtime connector, else the first") });
 
 const operationSchema = z.object({
@@ -78,13 +88,7 @@ export async function registerOperationRoutes(app: FastifyInstance, ctx: ApiCont
       502: { description: "Wiz refused wizbridge's credentials or scopes, or could not be reached" },
     },
     handler: async ({ query, body, principal, reply }) => {
-      let connector: string;
-      try {
-        connector = ctx.wiz.connectorId(query.connector);
-      } catch (error) {
-        if (error instanceof UnknownConnectorError) throw notFound("connector", error.connectorId, error.known);
-        throw error;
-      }
+      const connector = requestedConnector(ctx, query.connector);
       const envelope: OperationRequest = await answeringWizErrors("body", async () => parseOperationRequest(body));
       const mutating = isMutatingRequest(envelope);
       const id = operationId({ resource: envelope.resource, name: envelope.operation });

@@ -89,6 +89,18 @@ describe("JsonlSink", () => {
     const written = readFileSync(join(dir, "events.jsonl"), "utf8");
     expect(written).toBe(batches.flat().map(lineOf).join(""));
   });
+
+  it("writes records that carry their UTF-8 bytes as those bytes, mixed with records that carry text only", async () => {
+    const dir = tempDir();
+    const sink = new JsonlSink({ id: "out", directory: dir, fsync: false });
+    expect(sink.takesBytes).toBe(true);
+    const text = (i: number, n: number): SinkRecord => ({ ...record(i), payload: JSON.stringify({ id: `e${i}`, title: "Überprüfung 🔒 日本語 ".repeat(n) }) });
+    const withBytes = (r: SinkRecord): SinkRecord => ({ ...r, bytes: Buffer.from(r.payload, "utf8") });
+    const batches = [[withBytes(text(0, 300)), text(1, 3)], [withBytes(text(2, 0))], [text(3, 50), withBytes(record(4)), withBytes(text(5, 2000))]];
+    for (const batch of batches) await sink.write(batch);
+    await sink.close();
+    expect(readFileSync(join(dir, "events.jsonl"), "utf8")).toBe(batches.flat().map(lineOf).join(""));
+  });
 });
 
 describe("JsonlSink rotation never replaces a file", () => {
