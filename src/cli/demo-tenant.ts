@@ -60,22 +60,24 @@ export async function startDemoTenant(options: DemoTenantOptions): Promise<DemoT
     writeFileSync(tmp, JSON.stringify(running.snapshot()), { mode: 0o600 });
     renameSync(tmp, path);
   };
-  const timer = setInterval(() => {
+  // A data dir that cannot be written is reported by the store (which says what to do); here it only warns.
+  const trySave = (): void => {
     try {
       save();
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error), path }, "could not save the demo tenant's state; a restart may replay part of it");
     }
-  }, options.saveEveryMs ?? 30_000);
+  };
+  const timer = setInterval(trySave, options.saveEveryMs ?? 30_000);
   timer.unref();
-  save();
+  trySave();
   return {
     simulator: running,
     resumed,
     save,
     stop: () => {
       clearInterval(timer);
-      save();
+      trySave();
     },
   };
 }
