@@ -1,3 +1,4 @@
+import { STREAM_NAMES } from "../../src/model/stream-name.js";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Simulator } from "../../src/sim/index.js";
@@ -35,10 +36,12 @@ describe("SyncEngine: sync into JSONL from the simulator", () => {
   }
 
   it("full then incremental: the sink holds every record of every changing stream at its latest version", async () => {
-    const [first] = await syncOnce();
+    // Without the detections walk's lag (default 120 s behind now), so the newest changes are read at once.
+    const config = simConfig(sim, dir, { streams: Object.fromEntries(STREAM_NAMES.map((name) => [name, name === "detections" ? { lagSeconds: 0 } : {}])) });
+    const [first] = await syncOnce(config);
     expect(first?.status).toBe("succeeded");
     await sim.clock.advance(2 * 3_600_000);
-    const [second] = await syncOnce();
+    const [second] = await syncOnce(config);
     expect(second?.status).toBe("succeeded");
     const events = readJsonl(join(dir, "events"));
     for (const kind of ["issues", "vulnerabilityFindings", "configurationFindings", "detections", "cloudResources"] as const) {
