@@ -1,6 +1,7 @@
 import type { AuditLogEntryRecord } from "../../model/canonical/index.js";
 import { compact } from "../compact.js";
-import { OCSF_CLASSES, OCSF_VERSION, type OcsfEvent } from "./ocsf-event.js";
+import { OCSF_CLASSES, type OcsfEvent } from "./ocsf-event.js";
+import { ocsfBase, ocsfMetadata } from "./ocsf-base.js";
 
 /** An audit action's verb -> API Activity activity_id (Create, Read, Update, Delete; Other for the rest). */
 const ACTIVITIES: ReadonlyArray<[RegExp, number, string]> = [
@@ -34,23 +35,11 @@ function epochMs(value: string | null, fallback: number): number {
  */
 export function apiActivityOf(record: AuditLogEntryRecord, options: { observedAtMs: number; raw: unknown }): OcsfEvent {
   const cls = OCSF_CLASSES.apiActivity;
-  const [activityId, activityName] = activityOf(record.action);
   const user = record.user && (record.user.id ?? record.user.name) !== null ? compact({ uid: record.user.id ?? undefined, name: record.user.name ?? undefined, email_addr: record.user.email ?? undefined }) : undefined;
   const account = record.serviceAccount;
-  const metadata = compact({ version: OCSF_VERSION, product: { name: "Wiz", vendor_name: "Wiz" }, uid: record.id, log_provider: "wizbridge", log_name: record.recordType, original_time: record.timestamp ?? undefined });
   return {
-    class_uid: cls.class_uid,
-    class_name: cls.class_name,
-    category_uid: cls.category_uid,
-    category_name: cls.category_name,
-    activity_id: activityId,
-    activity_name: activityName,
-    type_uid: cls.class_uid * 100 + activityId,
-    type_name: `${cls.class_name}: ${activityName}`,
-    severity_id: 1,
-    severity: "Informational",
-    time: epochMs(record.timestamp, options.observedAtMs),
-    metadata,
+    // Audit entries carry no severity: Informational, as AWS's pipeline sets it.
+    ...ocsfBase(cls, activityOf(record.action), 1, epochMs(record.timestamp, options.observedAtMs), ocsfMetadata(record.id, record.recordType, record.timestamp), options.raw),
     ...statusOf(record.status),
     message: record.action ?? undefined,
     // OCSF requires an actor with a user or an application: a service account acts as an application.
@@ -60,6 +49,5 @@ export function apiActivityOf(record: AuditLogEntryRecord, options: { observedAt
     src_endpoint: record.sourceIP ? { ip: record.sourceIP } : { name: "unknown" },
     ...(record.userAgent ? { http_request: { user_agent: record.userAgent } } : {}),
     ...(user && account ? { unmapped: { serviceAccount: account } } : {}),
-    raw_data: JSON.stringify(options.raw ?? null),
   } as OcsfEvent;
 }

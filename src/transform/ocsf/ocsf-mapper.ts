@@ -11,11 +11,11 @@ import type {
   WizSeverity,
 } from "../../model/canonical/index.js";
 import { ocsfSeverityIdOf } from "../severity/severity-ladder.js";
-import { OCSF_CLASSES, OCSF_VERSION, type OcsfEvent } from "./ocsf-event.js";
+import { OCSF_CLASSES, type OcsfEvent } from "./ocsf-event.js";
+import { OCSF_SEVERITY_NAMES, ocsfBase, ocsfMetadata } from "./ocsf-base.js";
 import { compact } from "../compact.js";
 import { apiActivityOf } from "./api-activity.ocsf.js";
 
-const SEVERITY_NAMES: Readonly<Record<number, string>> = { 0: "Unknown", 1: "Informational", 2: "Low", 3: "Medium", 4: "High", 5: "Critical" };
 const FINDING_ACTIVITY_NAMES: Readonly<Record<number, string>> = { 1: "Create", 2: "Update", 3: "Close" };
 const FINDING_STATUS_NAMES: Readonly<Record<number, string>> = { 0: "Unknown", 1: "New", 2: "In Progress", 3: "Suppressed", 4: "Resolved", 99: "Other" };
 
@@ -54,28 +54,9 @@ function base(
   options: OcsfOptions,
   record: CanonicalRecord,
 ): OcsfEvent {
-  const severityId = ocsfSeverityIdOf(severity);
-  const metadata: Record<string, unknown> = { version: OCSF_VERSION, product: { name: "Wiz", vendor_name: "Wiz" }, uid: record.id, log_provider: "wizbridge", log_name: record.recordType };
-  const original = record.updatedAt ?? record.createdAt;
-  if (original !== null) metadata.original_time = original;
-  return {
-    class_uid: cls.class_uid,
-    class_name: cls.class_name,
-    category_uid: cls.category_uid,
-    category_name: cls.category_name,
-    activity_id: activityId,
-    activity_name: activityName,
-    type_uid: cls.class_uid * 100 + activityId,
-    type_name: `${cls.class_name}: ${activityName}`,
-    severity_id: severityId,
-    severity: SEVERITY_NAMES[severityId] ?? "Unknown",
-    time,
-    metadata,
-    raw_data: JSON.stringify(options.raw ?? null),
-  };
+  return ocsfBase(cls, [activityId, activityName], ocsfSeverityIdOf(severity), time, ocsfMetadata(record.id, record.recordType, record.updatedAt ?? record.createdAt), options.raw);
 }
 
-/** Adds the defined attributes to an event built by base() (no copy of the event: this runs per record). */
 function withAttributes(event: OcsfEvent, attributes: Record<string, unknown>): OcsfEvent {
   for (const key in attributes) {
     const v = attributes[key];
@@ -160,7 +141,7 @@ function vulnerabilityFinding(record: VulnerabilityFindingRecord, options: OcsfO
       compact({
         title: record.cve.id,
         desc: record.cve.description ?? record.description ?? undefined,
-        severity: record.severity ? (SEVERITY_NAMES[ocsfSeverityIdOf(record.severity)] ?? undefined) : undefined,
+        severity: record.severity ? (OCSF_SEVERITY_NAMES[ocsfSeverityIdOf(record.severity)] ?? undefined) : undefined,
         cve: compact({ uid: record.cve.id, desc: record.cve.description ?? undefined, references: record.references.length > 0 ? record.references : undefined }),
         is_exploit_available: record.hasExploit ?? undefined,
         is_fix_available: record.fixedVersion !== null,
