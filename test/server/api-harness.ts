@@ -4,8 +4,17 @@ import { startMainJobServer, type MainJobServer } from "../../src/server/main-jo
 import { ApiTokenRepository, type ApiRole } from "../../src/store/api-token.repository.js";
 import { openSyncSession, type SyncSession } from "../../src/sync/sync-session.js";
 import { silentLogger, simConfig, startTestSimulator, tempDir } from "../sync/sync-fixtures.js";
+import type { StoreDb } from "../../src/store/store-database.js";
 
 export const INGEST_TOKEN = "api-test-ingest-token-0123456789";
+
+/** One token per role, as the Authorization header to send. */
+export async function roleBearers(db: StoreDb): Promise<Record<"viewer" | "operator" | "admin", { authorization: string }>> {
+  const tokens = new ApiTokenRepository(db);
+  const bearer = {} as Record<"viewer" | "operator" | "admin", { authorization: string }>;
+  for (const role of ["viewer", "operator", "admin"] as const) bearer[role] = { authorization: `Bearer ${(await tokens.create(`test ${role}`, role)).secret}` };
+  return bearer;
+}
 
 /** A main job as `wizbridge start` runs it (pull connector, runtime section, API) on the simulator, not scheduling. */
 export interface ApiHarness {
@@ -31,9 +40,7 @@ export async function startApiHarness(options: { server?: Record<string, unknown
   );
   const session = await openSyncSession(config, silentLogger);
   const server = await startMainJobServer({ config, session, logger: silentLogger, host: "127.0.0.1", port: 0 });
-  const tokens = new ApiTokenRepository(session.store.db);
-  const bearer = {} as ApiHarness["bearer"];
-  for (const role of ["viewer", "operator", "admin"] as const) bearer[role] = { authorization: `Bearer ${(await tokens.create(`test ${role}`, role)).secret}` };
+  const bearer = await roleBearers(session.store.db);
   return {
     sim,
     session,

@@ -5,14 +5,8 @@ import { ApiTokenRepository } from "../../src/store/api-token.repository.js";
 import { RunRepository } from "../../src/store/run.repository.js";
 import { openSyncSession, type SyncSession } from "../../src/sync/sync-session.js";
 import { silentLogger, simConfig, startTestSimulator, tempDir } from "../sync/sync-fixtures.js";
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from "../support/until.js";
+import { roleBearers } from "./api-harness.js";
 
 describe("the HTTP API: tokens, roles and the connector routes", () => {
   let sim: Simulator;
@@ -29,8 +23,7 @@ describe("the HTTP API: tokens, roles and the connector routes", () => {
     const config = simConfig(sim, dir, { streams: { issues: { schedule: "once" }, projects: { schedule: "once" } } });
     session = await openSyncSession(config, silentLogger);
     server = await startMainJobServer({ config, session, logger: silentLogger, host: "127.0.0.1", port: 0 });
-    const tokens = new ApiTokenRepository(session.store.db);
-    for (const role of ["viewer", "operator", "admin"] as const) bearer[role] = { authorization: `Bearer ${(await tokens.create(`test ${role}`, role)).secret}` };
+    Object.assign(bearer, await roleBearers(session.store.db));
     stop = new AbortController();
     running = session.engine.runScheduled(stop.signal);
   });

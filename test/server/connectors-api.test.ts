@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../src/sim/index.js";
 import { ALL_SCOPES } from "../../src/sim/oauth/service-accounts.js";
 import { startMainJobServer, type MainJobServer } from "../../src/server/main-job-server.js";
-import { ApiTokenRepository } from "../../src/store/api-token.repository.js";
 import { CredentialRepository } from "../../src/store/credential.repository.js";
 import { ManagedConnectorRepository } from "../../src/store/managed-connector.repository.js";
 import { RunRepository } from "../../src/store/run.repository.js";
@@ -16,16 +15,10 @@ import type { SyncConfig } from "../../src/sync/sync-config.js";
 import { openSyncSession, type SyncSession } from "../../src/sync/sync-session.js";
 import { connectorStatuses } from "../../src/sync/connector-status.js";
 import { readJsonl, simConfig, startTestSimulator, tempDir } from "../sync/sync-fixtures.js";
+import { until } from "../support/until.js";
+import { roleBearers } from "./api-harness.js";
 
 const SENTINEL = "SENTINEL-api-connector-secret-6f1d2c9b8a7e";
-
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 90_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Every byte of the store (the database file and its write-ahead log). */
 function storeBytes(dir: string): Buffer {
@@ -85,8 +78,7 @@ describe("the connectors API: create, test, replace, enable/disable, run history
     dir = tempDir("wizbridge-connectors-api-");
     config = simConfig(sim, dir, { streams: { projects: { schedule: "once" } } });
     await start();
-    const tokens = new ApiTokenRepository(session.store.db);
-    for (const role of ["viewer", "operator", "admin"] as const) bearer[role] = { authorization: `Bearer ${(await tokens.create(`test ${role}`, role)).secret}` };
+    Object.assign(bearer, await roleBearers(session.store.db));
   }, 120_000);
   afterAll(async () => {
     await shutdown();

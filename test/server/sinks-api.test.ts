@@ -5,13 +5,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../src/sim/index.js";
 import { startMainJobServer, type MainJobServer } from "../../src/server/main-job-server.js";
-import { ApiTokenRepository } from "../../src/store/api-token.repository.js";
 import { CredentialRepository } from "../../src/store/credential.repository.js";
 import { ManagedSinkRepository } from "../../src/store/managed-sink.repository.js";
 import { SecretBox } from "../../src/store/secret-box.js";
 import type { SyncConfig } from "../../src/sync/sync-config.js";
 import { openSyncSession, type SyncSession } from "../../src/sync/sync-session.js";
 import { connectionOf, silentLogger, simConfig, startTestSimulator, tempDir } from "../sync/sync-fixtures.js";
+import { until } from "../support/until.js";
+import { roleBearers } from "./api-harness.js";
 
 const TOKEN = "SENTINEL-sink-bearer-token-3b8e1f0c";
 const HEADER_SECRET = "SENTINEL-sink-header-value-9d2a7c41";
@@ -32,14 +33,6 @@ async function startReceiver(): Promise<{ server: Server; url: string; requests:
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/wiz`, requests };
-}
-
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 90_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe("the sinks API: create, read, test, health, replace and delete, with secrets sealed", () => {
@@ -81,8 +74,7 @@ describe("the sinks API: create, read, test, health, replace and delete, with se
     dir = tempDir("wizbridge-sinks-api-");
     config = simConfig(sim, dir, { streams: { projects: { schedule: "once" } } });
     await start();
-    const tokens = new ApiTokenRepository(session.store.db);
-    for (const role of ["viewer", "operator", "admin"] as const) bearer[role] = { authorization: `Bearer ${(await tokens.create(`test ${role}`, role)).secret}` };
+    Object.assign(bearer, await roleBearers(session.store.db));
   }, 120_000);
   afterAll(async () => {
     await shutdown();
