@@ -1,8 +1,8 @@
 import type { Command } from "commander";
+import { runSinkSelfTest } from "../sync/sink-self-test.js";
 import type { Logger } from "pino";
 import type { SinkTestStep } from "../sinks/sink.js";
 import { createSink, describeSink } from "../sinks/sink-registry.js";
-import { sinkTestRecord } from "../sinks/sink-settings.js";
 import { ConfigError } from "../sync/config-error.js";
 import { loadSyncConfigFile } from "../sync/config-loader.js";
 import { WizFilterValidator } from "../sync/filter-validator.js";
@@ -65,21 +65,7 @@ export async function runSinkTestCommand(name: string, opts: SinkCommandOptions,
   const { config, logger } = loaded;
   const settings = config.sinks[name];
   if (!settings) return unknownSink(config, name, io);
-  let steps: SinkTestStep[];
-  let sink;
-  try {
-    sink = createSink(name, settings, { logger, baseDir: process.cwd(), now: Date.now });
-  } catch (error) {
-    steps = [{ step: "settings", ok: false, detail: error instanceof Error ? error.message : String(error), fix: "correct the sink's settings in the config file" }];
-    return report(name, settings.type, steps, opts, io);
-  }
-  try {
-    steps = sink.selfTest ? await sink.selfTest() : await writeOneTestEvent(name, sink.write.bind(sink));
-  } catch (error) {
-    steps = [{ step: "test", ok: false, detail: error instanceof Error ? error.message : String(error), fix: "check the sink's address and credentials" }];
-  } finally {
-    await sink.close().catch(() => undefined);
-  }
+  const { steps } = await runSinkSelfTest(name, settings, { logger, now: Date.now });
   return report(name, settings.type, steps, opts, io);
 }
 
@@ -105,15 +91,6 @@ export async function runSinkSetupCommand(name: string, opts: SinkCommandOptions
     return EXIT_CODES.network;
   } finally {
     await sink.close().catch(() => undefined);
-  }
-}
-
-async function writeOneTestEvent(name: string, write: (batch: ReturnType<typeof sinkTestRecord>[]) => Promise<void>): Promise<SinkTestStep[]> {
-  try {
-    await write([sinkTestRecord(name)]);
-    return [{ step: "write a test event", ok: true, detail: "written" }];
-  } catch (error) {
-    return [{ step: "write a test event", ok: false, detail: error instanceof Error ? error.message : String(error), fix: "check where the sink writes and that it is writable" }];
   }
 }
 
